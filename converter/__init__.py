@@ -1,0 +1,1 @@
+"""aix: the document toolchain of the OWASP AI Exchange."""

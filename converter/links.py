@@ -1,0 +1,116 @@
+"""Transform: classify every link and redirect and resolve the internal ones to (page, anchor)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from . import redirects
+from .model import Link, Page, Redirect, Site, Target
+from .site import page_url
+
+GO = re.compile(r"^/(go|goto)/", re.I)
+
+
+def resolve_links(site: Site) -> None:
+    for rule in site.redirects:
+        resolve_redirect(site, rule)
+    for page in site.pages:
+        for link in page.links:
+            resolve(site, page, link)
+
+
+def site_path(site: Site, url: str) -> str | None:
+    """The path and fragment on this website that a URL names, or None when it is elsewhere."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") or url.startswith("//"):
+        base = urlsplit(site.base_url)
+        host = parts.netloc.lower().removeprefix("www.")
+        if host != base.netloc.lower().removeprefix("www."):
+            return None
+        path = parts.path or "/"
+    elif parts.scheme:
+        return None
+    else:
+        path = parts.path
+    return path + ("#" + parts.fragment if parts.fragment else "")
+
+
+def resolve_redirect(site: Site, rule: Redirect) -> None:
+    path = site_path(site, rule.destination)
+    if path is None:
+        rule.external = True
+        return
+    if path.startswith("/"):
+        target = _docs_target(site, path)
+        if target is not None:
+            rule.target = target
+        elif not path.startswith("/docs/"):
+            rule.site_path = path
+
+
+def resolve(site: Site, page: Page, link: Link) -> None:
+    url = link.url.strip()
+    link.target = link.via = link.site_path = None
+    if url.lower().startswith(("mailto:", "tel:")):
+        link.kind = "mail"
+        return
+    path = site_path(site, url)
+    if path is None:
+        link.kind = "external"
+        return
+    if path.startswith("#") or path == "":
+        link.kind = "anchor"
+        link.target = Target(page.path, unquote(path[1:]) or None)
+        return
+    if not path.startswith("/"):
+        link.kind = "relative"
+        path = _relative_to(page, path)
+        if path is None:
+            return
+    else:
+        link.kind = "docs"
+    plain = path.split("#", 1)[0]
+    if GO.match(plain):
+        link.kind = "go"
+        rule = redirects.match(site, plain)
+        if rule is not None:
+            link.via = rule
+            link.target = rule.target
+            link.site_path = rule.site_path
+        return
+    if plain.startswith("/docs/") or plain.rstrip("/") == "/docs":
+        link.target = _docs_target(site, path)
+        if link.target is None:
+            link.site_path = path
+        return
+    if link.kind != "relative":
+        link.kind = "site"
+    link.site_path = path
+
+
+def _relative_to(page: Page, path: str) -> str | None:
+    """A relative link as a site path: file links (x.md) against the page's file, others against its URL."""
+    plain, _, fragment = path.partition("#")
+    if plain.endswith(".md"):
+        folder = posixpath.dirname(page.path)
+        url = page_url(posixpath.normpath(posixpath.join(folder, plain)), {})
+    else:
+        url = posixpath.normpath(posixpath.join(page.url, plain)) + ("/" if plain.endswith("/") else "")
+    return url + ("#" + fragment if fragment else "")
+
+
+def _docs_target(site: Site, path: str) -> Target | None:
+    plain, _, fragment = path.partition("#")
+    found = site.page_by_url(unquote(plain))
+    if found is None:
+        return None
+    return Target(found.path, unquote(fragment) or None)
+
+
+def target_exists(site: Site, target: Target | None) -> bool:
+    if target is None:
+        return False
+    page = site.find_page(target.page)
+    return page is not None and (target.anchor is None or target.anchor in page.ids)

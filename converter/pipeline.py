@@ -1,0 +1,35 @@
+"""The model is built by one reader and an ordered list of transforms; every command starts here."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from .anchors import assign_ids
+from .links import resolve_links
+from .model import Site
+from .pages import parse_pages
+from .redirects import load_redirects
+from .site import load_site
+
+TRANSFORMS = [
+    ("redirects", load_redirects),  # firebase.json: /go/ permalinks
+    ("parse", parse_pages),  # Markdown -> blocks, headings, links, images, shortcodes
+    ("anchors", assign_ids),  # Hugo's heading ids
+    ("links", resolve_links),  # every link to (page, anchor) or outside
+]
+
+
+def build_model(root: str | Path) -> Site:
+    # Parsing allocates hundreds of thousands of small dicts and no cycles: pausing the cyclic garbage
+    # collector meanwhile saves a fifth of the time and keeps the cost linear in the size of the sources.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        site = load_site(root)
+        for _name, transform in TRANSFORMS:
+            transform(site)
+        return site
+    finally:
+        if paused:
+            gc.enable()

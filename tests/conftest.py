@@ -1,0 +1,53 @@
+"""Shared fixtures: the real corpus (tests skip without it), the sample, and small sites built in a test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sources"
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    return CORPUS
+
+
+@pytest.fixture
+def sample() -> Path:
+    return SAMPLE
+
+
+def write_site(root: Path, files: dict[str, str], firebase: list[tuple[str, str]] | None = None) -> Path:
+    """A Hugo site made of the given files (paths under the root); text is dedented."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "hugo.yaml").write_text("baseURL: https://owaspai.org/\ntitle: Test\n")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    if firebase is not None:
+        rules = ",\n".join(
+            f'      {{"source": "{s}", "destination": "{d}", "type": 302}}' for s, d in firebase
+        )
+        (root / "firebase.json").write_text(
+            '{\n  "hosting": {\n    "redirects": [\n' + rules + "\n    ]\n  }\n}\n"
+        )
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    def make(files: dict[str, str], firebase=None, name: str = "site") -> Path:
+        return write_site(tmp_path / name, files, firebase)
+
+    return make

@@ -1,0 +1,70 @@
+"""`aix normalize`: a dry run shows the diff; --write applies it atomically; a second run changes nothing."""
+
+import subprocess
+
+from click.testing import CliRunner
+
+from converter.__main__ import cli
+
+PAGE = """\
+---
+title: 2. Threats
+weight: 2
+---
+## 2.1. Evasion
+## 2.2. Poisoning
+## 2.3 Leaks
+- [a](go/evasion/) [b](/go/EVASION/) [c](/go/evasion/) [d](/docs/old/threats/#22-poisoning)
+- [e](https://github.com/OWASP/www-project-ai-security-and-privacy-guide/blob/main/owaspaiexchange.md#23-leaks)
+- <a href="/go/POISONING/">f</a> [g](/go/nothere/)
+"""
+REDIRECTS = [("/go/evasion/", "/docs/threats/#21-evasion"), ("/go/poisoning/", "/docs/threats/#22-poisoning")]
+
+
+def _site(make_site):
+    return make_site({"content/docs/threats.md": PAGE}, firebase=REDIRECTS)
+
+
+def it_shows_a_diff_and_writes_nothing_by_default(make_site):
+    root = _site(make_site)
+    result = CliRunner().invoke(cli, ["normalize", str(root)])
+    assert result.exit_code == 0
+    assert "\n-## 2.3 Leaks\n" in result.stdout and "\n+## 2.3. Leaks\n" in result.stdout
+    assert "+- [a](/go/evasion/) [b](/go/evasion/) [c](/go/evasion/) [d](/go/poisoning/)\n" in result.stdout
+    assert "+- [e](/docs/threats/#23-leaks)\n" in result.stdout
+    assert '+- <a href="/go/poisoning/">f</a> [g](/go/nothere/)\n' in result.stdout
+    assert "content/docs/threats.md:8: link go/evasion/ lacks its leading '/'" in result.stderr
+    assert (root / "content/docs/threats.md").read_text() == PAGE
+
+
+def it_writes_with_write_and_then_has_nothing_left_to_do(make_site):
+    root = _site(make_site)
+    assert CliRunner().invoke(cli, ["normalize", str(root), "--write"]).exit_code == 0
+    text = (root / "content/docs/threats.md").read_text()
+    assert "## 2.3. Leaks" in text and "(/go/EVASION/)" not in text
+    again = CliRunner().invoke(cli, ["normalize", str(root)])
+    assert again.stdout == "" and "0 change(s) in 0 file(s)" in again.stderr
+
+
+def it_never_changes_an_anchor(make_site):
+    root = _site(make_site)
+    from converter.pipeline import build_model
+
+    before = [h.id for h in build_model(root).headings]
+    CliRunner().invoke(cli, ["normalize", str(root), "--write"])
+    assert [h.id for h in build_model(root).headings] == before
+
+
+def it_refuses_files_with_uncommitted_changes(make_site):
+    root = _site(make_site)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    page = root / "content/docs/threats.md"
+    page.write_text(PAGE + "\nlocal edit\n")
+    result = CliRunner().invoke(cli, ["normalize", str(root), "--write"])
+    assert result.exit_code == 1 and "uncommitted changes: content/docs/threats.md" in result.stderr
+    assert page.read_text().endswith("local edit\n")
+    assert CliRunner().invoke(cli, ["normalize", str(root), "--write", "--force"]).exit_code == 0
+    assert "(/go/EVASION/)" not in page.read_text()
