@@ -183,7 +183,12 @@ def _check_static_link(site: Site, link: Link) -> None:
     if len(parts) < 3 or "." not in parts[-1]:
         return
     folder = site.root / "static" / parts[1]
-    if folder.is_dir() and not (site.root / "static" / plain.lstrip("/")).is_file():
+    page = site.find_page(link.page)
+    shown = page is not None and any(
+        image.source.line == link.source.line and image.src.split("?")[0] == link.url.split("?")[0]
+        for image in page.images
+    )  # a linked image: its own check reports the file once
+    if folder.is_dir() and not shown and not (site.root / "static" / plain.lstrip("/")).is_file():
         site.report(
             link.source.file,
             link.source.line,

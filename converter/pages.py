@@ -137,7 +137,7 @@ class _Collector:
         text = plain_text(tok.get("children"))
         if "ref" in tok:
             origin, needles = "reference", (f"[{tok.get('label', '')}]", f"[{text}]")
-        elif url == text or tok.get("_autolink"):
+        elif tok.get("_autolink"):
             origin, needles = "autolink", _url_forms(url)
         else:
             origin, needles = "markdown", tuple(f"({u}" for u in _url_forms(url)) + _url_forms(url)

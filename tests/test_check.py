@@ -102,6 +102,11 @@ def it_exits_1_on_errors_and_prints_json(make_site):
     assert {r["severity"] for r in rows} == {"error", "warning"}
 
 
+def it_checks_the_sample_clean(sample):
+    errors = [f for f in check_site(build_model(sample)) if f.severity == "error"]
+    assert errors == []
+
+
 # Every finding below was checked by hand against the sources and firebase.json of aix-2026.
 AIX_2026_ERRORS = {
     ("firebase.json", 572, "redirect-missing-anchor"),  # #212-percect-knowledge-evasion (typo)
