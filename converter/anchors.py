@@ -69,5 +69,5 @@ def assign_ids(site) -> None:
             if heading.explicit_id:
                 ids.put(heading.id)
             else:
-                heading.id = ids.generate(heading.text)
+                heading.id = ids.generate(heading.anchor_text or heading.text)
             page.ids.setdefault(heading.id, heading)

@@ -270,19 +270,33 @@ def _inline(md: mistune.Markdown, tokens: list[Token], env) -> None:
             tok["children"] = md.inline(text.strip(" \r\n\t\f"), env)
 
 
-def plain_text(children: list[Token] | None) -> str:
-    """The text a reader sees: link and emphasis reduced to their text, raw HTML tags dropped."""
+def plain_text(children: list[Token] | None, breaks: str = " ", typographer: bool = False) -> str:
+    """The text a reader sees: link and emphasis reduced to their text, raw HTML tags dropped.
+
+    With typographer, dashes come out as goldmark's Typographer extension (on in Hugo by default)
+    prints them, which matters for anchors: '--' is a dash, not two hyphens."""
     out: list[str] = []
     for tok in children or ():
         kind = tok["type"]
         if kind == "text":
-            out.append(html.unescape(tok["raw"]))
+            text = html.unescape(tok["raw"])
+            out.append(_typographic(text) if typographer else text)
         elif kind == "codespan":
             out.append(tok["raw"])
         elif kind in ("linebreak", "softbreak"):
-            out.append(" " if kind == "softbreak" else "")
+            out.append(breaks)
         elif kind == "inline_html":
             continue
         elif "children" in tok:
-            out.append(plain_text(tok["children"]))
+            out.append(plain_text(tok["children"], breaks, typographer))
     return "".join(out)
+
+
+def _typographic(text: str) -> str:
+    return text.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
+
+
+def anchor_text(children: list[Token] | None, typographer: bool = True) -> str:
+    """The text Hugo makes a heading's id from: its plain text, and of a multi-line (setext) heading
+    only the last line."""
+    return plain_text(children, "\n", typographer).split("\n")[-1]

@@ -43,6 +43,9 @@ class Heading:
     markdown: str = ""  # the heading's inline Markdown, without the '#' marks and attributes
     page: str = ""  # Page.path
     is_title: bool = False  # the page title from front matter, not a Markdown heading
+    anchor_text: str = (
+        ""  # the text Hugo derives the id from (typographic dashes, last line of a setext heading)
+    )
     scope: int = 0  # id scope: 0 is the page; Hugo renders {{< >}} shortcode content with ids of its own
 
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from .anchors import section_number
-from .markdown import Token, parse_markdown, plain_text, split_attributes
+from .markdown import Token, anchor_text, parse_markdown, plain_text, split_attributes
 from .model import Block, Heading, Image, Link, Page, Shortcode, Site, Source
 
 ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -18,11 +18,20 @@ IMAGE_ARGS = ("src", "image", "img")
 
 
 def parse_pages(site: Site) -> None:
+    typographer = not _get(site.config, "markup", "goldmark", "extensions", "typographer", "disable")
     for page in site.pages:
-        parse_page(page)
+        parse_page(page, typographer)
 
 
-def parse_page(page: Page) -> None:
+def _get(config: dict, *keys: str):
+    for key in keys:
+        if not isinstance(config, dict):
+            return None
+        config = config.get(key)
+    return config
+
+
+def parse_page(page: Page, typographer: bool = True) -> None:
     tokens = parse_markdown(page.body, page.body_line)
     lines = page.body.splitlines(keepends=True)
     page.blocks = []
@@ -47,7 +56,7 @@ def parse_page(page: Page) -> None:
             markdown=page.title,
         )
     )
-    walker = _Collector(page)
+    walker = _Collector(page, typographer)
     for block in page.blocks:
         walker.locator = _Locator(block.text, block.line)
         walker.walk([block.token], scope=0)
@@ -82,8 +91,9 @@ class _Locator:
 
 
 class _Collector:
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, typographer: bool):
         self.page = page
+        self.typographer = typographer
         self.locator: _Locator
         self.scopes = 0
 
@@ -127,6 +137,7 @@ class _Collector:
             explicit_id=bool(explicit),
             markdown=markdown,
             page=self.page.path,
+            anchor_text=anchor_text(tok.get("children"), self.typographer),
             scope=scope,
         )
         self.page.headings.append(heading)

@@ -76,3 +76,42 @@ def it_gives_unique_ids_of_allowed_characters(texts):
 )
 def it_reads_section_numbers(text, number):
     assert section_number(text) == number
+
+
+def _ids(make_site, body, config=""):
+    from converter.pipeline import build_model
+
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\n" + body})
+    if config:
+        (root / "hugo.yaml").write_text(config)
+    return [h.id for h in build_model(root).headings if not h.is_title]
+
+
+def it_takes_ids_from_rendered_text_as_hugo_does(make_site):
+    body = (
+        "## A [link](https://example.org)\n## Some *emphasized* text\n## An image ![kitten](a.jpg)\n"
+        "## Some <span>raw</span> HTML\n## Some `inline` code\n## Caf&eacute; &amp; more\n"
+        "## Input -- threats\n## Same\n## Same\n## Custom {#same-1}\n## Same\n"
+    )
+    assert _ids(make_site, body) == [
+        "a-link",
+        "some-emphasized-text",
+        "an-image-kitten",
+        "some-raw-html",
+        "some-inline-code",
+        "café--more",
+        "input--threats",
+        "same",
+        "same-1",
+        "same-1",
+        "same-2",
+    ]
+
+
+def it_follows_the_typographer_setting(make_site):
+    config = "markup:\n  goldmark:\n    extensions:\n      typographer:\n        disable: true\n"
+    assert _ids(make_site, "## Input -- threats\n", config) == ["input----threats"]
+
+
+def it_takes_the_last_line_of_a_setext_heading(make_site):
+    assert _ids(make_site, "First line\nsecond line\n===\n") == ["second-line"]
