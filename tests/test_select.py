@@ -70,7 +70,7 @@ def it_says_which_heading_it_took_when_several_match(make_site):
     selection = select(build_model(root), ["#introduction"])
     assert selection.sections[0].page.path == "docs/a.md"
     assert selection.notes == [
-        "'#introduction' matches 2 headings; took Introduction (content/docs/a.md:4); "
+        "'#introduction' matches 2 headings; took Introduction (content/docs/a.md:5); "
         "to take another, give page#id, e.g. b#introduction"
     ]
     assert select(build_model(root), ["b#introduction"]).sections[0].page.path == "docs/b.md"
