@@ -8,7 +8,9 @@ import zipfile
 
 import docx
 import pytest
+from click.testing import CliRunner
 
+from converter.__main__ import cli
 from converter.docx_package import open_docx
 from converter.errors import InputError
 
@@ -109,3 +111,17 @@ def it_refuses_entities_in_any_xml_part_before_reading_it(tmp_path):
     bad.write_bytes(_rezip(_valid_docx(), {"word/settings.xml": DTD}))
     with pytest.raises(InputError, match="word/settings.xml"):
         open_docx(bad)
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def it_makes_aix_import_exit_2_in_one_line_writing_nothing(tmp_path, case):
+    make, expected = BAD[case]
+    bad = tmp_path / f"{case}.docx"
+    bad.write_bytes(make())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["import", str(bad), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    assert lines[0].startswith(f"{bad}: error: ") and expected in lines[0], lines[0]
+    assert [p.name for p in tmp_path.iterdir()] == [bad.name]  # no DIR, no images, nothing outside

@@ -1,0 +1,241 @@
+"""`aix import`: small Word files built here, with the exact Markdown expected."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import docx
+from click.testing import CliRunner
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from converter.__main__ import cli
+from converter.importer import convert
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+AUTO_ALT = "A screenshot of a computer\n\nDescription automatically generated"
+
+
+# ---- building Word files ---------------------------------------------------------------------------
+
+
+def png() -> bytes:
+    """A 1x1 white PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0\xff\xff\xff")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+PNG = png()
+
+
+def numbering(document, levels: list[tuple[str, str]], start: int = 1) -> str:
+    """Add a list definition with the given (numFmt, lvlText) levels; returns its numId."""
+    root = document.part.numbering_part.element
+    ids = [int(n.get(qn("w:abstractNumId"))) for n in root.findall(qn("w:abstractNum"))]
+    abstract_id = max(ids, default=0) + 1
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    abstract = parse_xml(f'<w:abstractNum {W} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>')
+    nums = root.findall(qn("w:num"))
+    if nums:
+        nums[0].addprevious(abstract)
+    else:
+        root.append(abstract)
+    num_id = str(max([int(n.get(qn("w:numId"))) for n in nums], default=0) + 1)
+    root.append(parse_xml(f'<w:num {W} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return num_id
+
+
+def number(paragraph, num_id: str, level: int = 0):
+    paragraph._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+    return paragraph
+
+
+def bookmark(paragraph, name: str, ident: int = 1):
+    paragraph._p.insert(1, parse_xml(f'<w:bookmarkStart {W} w:id="{ident}" w:name="{name}"/>'))
+    paragraph._p.append(parse_xml(f'<w:bookmarkEnd {W} w:id="{ident}"/>'))
+    return paragraph
+
+
+def internal_link(paragraph, anchor: str, text: str):
+    paragraph._p.append(
+        parse_xml(f'<w:hyperlink {W} w:anchor="{anchor}"><w:r><w:t>{text}</w:t></w:r></w:hyperlink>')
+    )
+    return paragraph
+
+
+def field(paragraph, instr: str, result: str):
+    for xml in (
+        '<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>',
+        '<w:r {W}><w:instrText xml:space="preserve">{instr}</w:instrText></w:r>',
+        '<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>',
+        '<w:r {W}><w:t xml:space="preserve">{result}</w:t></w:r>',
+        '<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml.format(W=W, instr=instr, result=result)))
+    return paragraph
+
+
+def picture(run, descr: str):
+    run.add_picture(io.BytesIO(PNG))
+    for doc_pr in run._r.iter(qn("wp:docPr")):
+        doc_pr.set("descr", descr)
+
+
+def save(document, path: Path) -> Path:
+    document.save(str(path))
+    return path
+
+
+def imported(document, tmp_path: Path) -> str:
+    return convert(save(document, tmp_path / "doc.docx")).markdown
+
+
+# ---- small documents, exact Markdown ---------------------------------------------------------------
+
+
+def it_keeps_heading_numbers_from_word_numbering(tmp_path):
+    d = docx.Document()
+    outline = numbering(d, [("decimal", "%1."), ("decimal", "%1.%2")])
+    number(d.add_heading("Introduction", 1), outline)
+    d.add_paragraph("Text.")
+    number(d.add_heading("Scope", 2), outline, 1)
+    number(d.add_heading("Terms", 2), outline, 1)
+    number(d.add_heading("Threats", 1), outline)
+    number(d.add_heading("Evasion", 2), outline, 1)
+    assert imported(d, tmp_path) == (
+        "# 1. Introduction\n\nText.\n\n## 1.1 Scope\n\n## 1.2 Terms\n\n# 2. Threats\n\n## 2.1 Evasion\n"
+    )
+
+
+def it_points_internal_links_at_the_heading_anchor_of_their_bookmark(tmp_path):
+    d = docx.Document()
+    bookmark(d.add_heading("2.1. Evasion - through use", 2), "_Toc147702593", 1)
+    body = bookmark(d.add_paragraph("A paragraph with a cross-reference target."), "_Ref12345", 2)
+    assert body.text
+    see = d.add_paragraph("See ")
+    internal_link(see, "_Toc147702593", "evasion")
+    see.add_run(" and ")
+    field(see, " REF _Ref12345 \\h ", "the target")
+    see.add_run(" and ")
+    internal_link(see, "_Toc404", "a lost one")
+    see.add_run(".")
+    result = convert(save(d, tmp_path / "doc.docx"))
+    assert result.markdown == (
+        "## 2.1. Evasion - through use\n\n"
+        "A paragraph with a cross-reference target.\n\n"
+        "See [evasion](#21-evasion---through-use) and [the target](#21-evasion---through-use) and a lost one.\n"
+    )
+    assert result.warnings == ["link to a bookmark that does not exist (#_Toc404): kept as text 'a lost one'"]
+
+
+def it_nests_lists_and_numbers_them_as_word_does(tmp_path):
+    d = docx.Document()
+    bullets = numbering(d, [("bullet", "\u2022"), ("bullet", "o"), ("bullet", "\u25aa")])
+    steps = numbering(d, [("decimal", "%1."), ("lowerLetter", "%2)")])
+    continued = numbering(d, [("bullet", " ")])  # a level without a visible label: a continuation
+    number(d.add_paragraph("First"), bullets)
+    number(d.add_paragraph("Nested"), bullets, 1)
+    number(d.add_paragraph("Deeper"), bullets, 2)
+    number(d.add_paragraph("Second"), bullets)
+    number(d.add_paragraph("More about the second item."), continued)
+    d.add_paragraph("Steps:")
+    number(d.add_paragraph("One"), steps)
+    number(d.add_paragraph("Sub"), steps, 1)
+    number(d.add_paragraph("Two"), steps)
+    d.add_paragraph("An interruption.")
+    number(d.add_paragraph("Three"), steps)
+    assert imported(d, tmp_path) == (
+        "* First\n  * Nested\n    * Deeper\n* Second\n\n  More about the second item.\n\n"
+        "Steps:\n\n1. One\n   1. Sub\n2. Two\n\nAn interruption.\n\n3. Three\n"
+    )
+
+
+def it_keeps_bold_italic_and_links_with_few_escapes(tmp_path):
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Bold").bold = True
+    p.add_run(" and ")
+    p.add_run("italic ").italic = True
+    p.add_run("text, 2 * 3 = 6, a_b, <not html>, [not a link] and *stars*.")
+    p = d.add_paragraph("Links: ")
+    d.add_paragraph().add_run("  leading spaces and Impact:  two spaces")
+    link = d.part.relate_to("https://owaspai.org/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True)
+    p._p.append(
+        parse_xml(
+            f'<w:hyperlink {W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+            f' r:id="{link}"><w:r><w:t>the site</w:t></w:r></w:hyperlink>'
+        )
+    )
+    d.add_paragraph("# not a heading")
+    assert imported(d, tmp_path) == (
+        "**Bold** and *italic* text, 2 * 3 = 6, a_b, \\<not html>, [not a link] and \\*stars\\*.\n\n"
+        "Links: [the site](https://owaspai.org/)\n\n"
+        "leading spaces and Impact:  two spaces\n\n"
+        "\\# not a heading\n"
+    )
+
+
+def it_keeps_automatic_alt_text_out_of_headings_and_writes_images(tmp_path):
+    d = docx.Document()
+    heading = d.add_heading("", 1)
+    picture(heading.add_run(), AUTO_ALT)
+    heading.add_run("How to contribute")
+    picture(d.add_paragraph().add_run(), "The AI Exchange navigator")
+    picture(d.add_paragraph().add_run(), "A diagram of a process\n\nAI-generated content may be incorrect.")
+    source = save(d, tmp_path / "doc.docx")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "out" / "doc.md").read_text()
+    assert markdown == (
+        "![](images/image1.png)\n\n# How to contribute\n\n"
+        "![The AI Exchange navigator](images/image1.png)\n\n![](images/image1.png)\n"
+    )
+    assert (tmp_path / "out" / "images" / "image1.png").read_bytes() == PNG
+
+
+def it_drops_the_table_of_contents_and_keeps_horizontal_lines(tmp_path):
+    d = docx.Document()
+    toc = d.add_paragraph(style=d.styles.add_style("toc 1", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH))
+    field(toc, ' TOC \\o "1-3" \\h \\z \\u ', "Introduction\t2")
+    bookmark(d.add_heading("Introduction", 1), "_Toc1")
+    d.add_paragraph("Text.")
+    hr = d.add_paragraph()
+    hr._p.append(
+        parse_xml(
+            f'<w:r {W} xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+            '<w:pict><v:rect style="width:0;height:1.5pt" o:hr="t" o:hrstd="t"/></w:pict></w:r>'
+        )
+    )
+    d.add_paragraph("After the line.")
+    assert imported(d, tmp_path) == (
+        "# Introduction\n\nText.\n\n--------------------------------------\n\nAfter the line.\n"
+    )
+
+
+def it_refuses_to_overwrite_without_force(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("one")
+    source = save(d, tmp_path / "doc.docx")
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "doc.md").write_text("mine\n")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 1 and "--force" in result.stderr
+    assert (out / "doc.md").read_text() == "mine\n"
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(out), "--force"])
+    assert result.exit_code == 0 and (out / "doc.md").read_text() == "one\n"
