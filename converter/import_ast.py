@@ -69,10 +69,13 @@ def walk(
     if not isinstance(node, list):
         return node
     for i, item in enumerate(node):
-        if isinstance(item, (list, dict)):
+        if type(item) is dict:
+            if item.get("t") not in _LEAVES and "c" in item:  # most nodes are leaves: no call for them
+                item["c"] = walk(item["c"], on_blocks, on_inlines)
+        elif type(item) is list:
             node[i] = walk(item, on_blocks, on_inlines)
     first = node[0] if node else None
-    if isinstance(first, dict) and "t" in first:
+    if type(first) is dict and "t" in first:
         fn = on_blocks if first["t"] in BLOCKS else on_inlines if first["t"] in INLINES else None
         if fn is not None:
             return fn(node)

@@ -7,8 +7,11 @@ aix talks to pandoc through these, so the dependency stays behind one door.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from .errors import AixError
@@ -18,8 +21,14 @@ TIMEOUT = 300  # seconds; a 150-page document takes about half a second
 
 @functools.cache
 def path() -> str:
-    """The pandoc executable: pypandoc-binary's bundled copy, else one on PATH."""
-    import pypandoc  # imported late: it is slow to import and only these functions need it
+    """The pandoc executable: pypandoc-binary's bundled copy, else the one pypandoc finds."""
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        # where pypandoc-binary puts it (pypandoc looks there first); importing pypandoc takes 80 ms
+        bundled = Path(folder) / "files" / ("pandoc.exe" if sys.platform == "win32" else "pandoc")
+        if bundled.is_file():
+            return str(bundled)
+    import pypandoc
 
     try:
         return pypandoc.get_pandoc_path()
