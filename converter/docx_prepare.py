@@ -74,6 +74,7 @@ def prepare(pkg: DocxPackage) -> Prepared:
     if body is not None:
         _strip_marks(body)
         _expand_simple_fields(body)
+        _drop_duplicate_bookmarks(body)
         out.dropped_toc = _drop_toc(body, styles)
         heading_styles = _HeadingStyles(styles, styles_root)
         for p in list(body.iter(W + "p")):
@@ -91,6 +92,23 @@ def _strip_marks(body: etree._Element) -> None:
     for t in body.iter(W + "t", W + "instrText"):
         if t.text and _MARKS.search(t.text):
             t.text = _MARKS.sub("", t.text)
+
+
+def _drop_duplicate_bookmarks(body: etree._Element) -> None:
+    """Keep the first bookmark of each name (LibreOffice writes some twice; links mean the first)."""
+    seen: set[str] = set()
+    dropped: set[str] = set()
+    for el in list(body.iter(W + "bookmarkStart", W + "bookmarkEnd")):
+        ident = el.get(W + "id", "")
+        if el.tag == W + "bookmarkStart":
+            name = el.get(W + "name", "")
+            if name in seen:
+                dropped.add(ident)
+                el.getparent().remove(el)
+            seen.add(name)
+        elif ident in dropped:
+            dropped.discard(ident)
+            el.getparent().remove(el)
 
 
 def _expand_simple_fields(body: etree._Element) -> None:

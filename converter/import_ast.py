@@ -282,6 +282,7 @@ def _image_name(part: str, taken: dict[str, str]) -> str:
 
 
 def _hoist_images_from_headers(blocks: list[Node]) -> list[Node]:
+    """Images leave headings (before them); a heading left without text becomes its bookmarks only."""
     out: list[Node] = []
     for block in blocks:
         if block["t"] == "Header":
@@ -289,7 +290,11 @@ def _hoist_images_from_headers(blocks: list[Node]) -> list[Node]:
             images = [n for n in inlines if n["t"] == "Image"]
             if images:
                 out.append({"t": "Para", "c": images})
-                block = {"t": "Header", "c": [level, attr, [n for n in inlines if n["t"] != "Image"]]}
+                inlines = [n for n in inlines if n["t"] != "Image"]
+                block = {"t": "Header", "c": [level, attr, inlines]}
+            if not plain_text(inlines).strip():
+                anchors = [n for n in inlines if _is_anchor(n)]
+                block = {"t": "Para", "c": [{"t": "Span", "c": [[attr[0], ["anchor"], []], []]}, *anchors]}
         out.append(block)
     return out
 

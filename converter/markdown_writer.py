@@ -292,7 +292,8 @@ class MarkdownWriter:
         return [Inline(f"![{' '.join(alt.split())}]({_destination(url, title)})", True)]
 
     def inline_Note(self, blocks) -> list[Inline]:
-        self.notes.append(self.blocks(blocks).replace("\n\n", "\n    "))
+        lines = self.blocks(blocks).split("\n")
+        self.notes.append("\n".join([lines[0]] + ["    " + line if line else "" for line in lines[1:]]))
         return [Inline(f"[^{len(self.notes)}]", True)]
 
     # ---- escaping -------------------------------------------------------------------------------

@@ -234,6 +234,70 @@ def it_drops_the_table_of_contents_and_keeps_horizontal_lines(tmp_path):
     )
 
 
+def it_numbers_headings_whose_style_carries_the_numbering(tmp_path):
+    d = docx.Document()
+    outline = numbering(d, [("decimal", "%1"), ("decimal", "%1.%2"), ("lowerRoman", "(%3)")])
+    abstract = d.part.numbering_part.element.findall(qn("w:abstractNum"))[-1]
+    for level, name in enumerate(["Heading 1", "Heading 2", "Heading 3"]):
+        style = d.styles[name]
+        style.element.get_or_add_pPr().append(  # the style's w:pPr holds the w:numPr
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="{outline}"/></w:numPr>')
+        )
+        lvl = abstract.findall(qn("w:lvl"))[level]
+        lvl.insert(0, parse_xml(f'<w:pStyle {W} w:val="{style.style_id}"/>'))
+    d.add_heading("Scope", 1)
+    d.add_heading("Terms", 2)
+    d.add_heading("Sub", 3)
+    d.add_heading("Sub", 3)
+    d.add_heading("Threats", 1)
+    d.add_heading("Evasion", 2)
+    assert imported(d, tmp_path) == (
+        "# 1 Scope\n\n## 1.1 Terms\n\n### (i) Sub\n\n### (ii) Sub\n\n# 2 Threats\n\n## 2.1 Evasion\n"
+    )
+
+
+def it_links_to_the_first_of_duplicated_bookmarks_and_to_empty_headings(tmp_path):
+    d = docx.Document()
+    see = d.add_paragraph("See ")
+    internal_link(see, "dup", "one")
+    see.add_run(" and ")
+    internal_link(see, "blank", "two")
+    bookmark(d.add_heading("First", 1), "dup", 1)
+    bookmark(d.add_heading("", 2), "blank", 2)
+    d.add_heading("Second", 1)
+    bookmark(d.add_paragraph("Again."), "dup", 3)
+    assert imported(d, tmp_path) == "See [one](#first) and [two](#second)\n\n# First\n\n# Second\n\nAgain.\n"
+
+
+def it_writes_tables_footnotes_and_subtitles(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("A subtitle", style="Subtitle")
+    table = d.add_table(rows=2, cols=2)
+    for cell, text in zip(
+        table._cells, ["Threat", "Control", "Evasion | input", "DETECTODDINPUT"], strict=True
+    ):
+        cell.text = text
+    table.cell(1, 0).paragraphs[0].runs[0].bold = True
+    d.add_paragraph("After the table.")
+    assert imported(d, tmp_path) == (
+        "**A subtitle**\n\n| Threat | Control |\n|---|---|\n| **Evasion \\| input** | DETECTODDINPUT |\n\n"
+        "After the table.\n"
+    )
+
+
+def it_drops_a_table_of_contents_in_a_content_control(tmp_path):
+    d = docx.Document()
+    sdt = parse_xml(
+        f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        "</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Contents</w:t></w:r></w:p>"
+        '<w:p><w:hyperlink w:anchor="_Toc9"><w:r><w:t>Introduction 1</w:t></w:r></w:hyperlink></w:p>'
+        "</w:sdtContent></w:sdt>"
+    )
+    d.element.body.insert(0, sdt)
+    bookmark(d.add_heading("Introduction", 1), "_Toc9")
+    assert imported(d, tmp_path) == "# Introduction\n"
+
+
 def it_refuses_to_overwrite_without_force(tmp_path):
     d = docx.Document()
     d.add_paragraph("one")

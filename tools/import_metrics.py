@@ -186,7 +186,7 @@ def word_headings(docx_path: Path) -> list[tuple[int, str]]:
     out = []
     for name, text in word_paragraphs(docx_path):
         m = re.fullmatch(r"heading (\d)", name)
-        if m or name == "title":
+        if (m or name == "title") and text.strip():
             out.append((min(int(m.group(1)), 6) if m else 1, " ".join(text.split())))
     return out
 
@@ -308,10 +308,10 @@ def table(corpus: Path, versions=VERSIONS) -> list[dict]:
 def print_table(rows: list[dict]) -> None:
     """Recall against the hand-kept Markdown (md) and against the Word file (docx; '=' when equal)."""
     print(
-        "                       headings        URLs         internal links   word similarity   lines exact"
+        "                         headings        URLs         internal links   word similarity   lines exact"
     )
     print(
-        "version  tool          md    docx      md    docx   resolving         output (ceiling)  output (bound)"
+        "version  tool            md    docx      md    docx   resolving         output (ceiling)  output (bound)"
     )
     for r in rows:
         links = f"{r['internal']:.2f} of {r['internal_n']:>3}"
