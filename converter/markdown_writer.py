@@ -107,13 +107,15 @@ class MarkdownWriter:
 
     def block_OrderedList(self, c) -> str:
         (start, _style, _delim), items = c
-        return "\n".join(self.item(f"{start + i}. ", blocks) for i, blocks in enumerate(items))
+        return "\n".join(self.item(f"{start + i}. ", blocks, 4) for i, blocks in enumerate(items))
 
-    def item(self, marker: str, blocks: list[Node]) -> str:
+    def item(self, marker: str, blocks: list[Node], indent: int = 2) -> str:
+        """A list item; what follows its first line is indented by the marker's width (at least
+        `indent`: 4 under numbers, which every Markdown reader, Python-Markdown too, nests)."""
         text = self.blocks(blocks, tight=True)
         if not text:
             return marker.rstrip()
-        pad = " " * len(marker)
+        pad = " " * max(len(marker), indent)
         lines = text.split("\n")
         return marker + lines[0] + "".join("\n" + (pad + line if line else "") for line in lines[1:])
 

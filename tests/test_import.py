@@ -168,7 +168,7 @@ def it_nests_lists_and_numbers_them_as_word_does(tmp_path):
     number(d.add_paragraph("Three"), steps)
     assert imported(d, tmp_path) == (
         "* First\n  * Nested\n    * Deeper\n* Second\n\n  More about the second item.\n\n"
-        "Steps:\n\n1. One\n   1. Sub\n2. Two\n\nAn interruption.\n\n3. Three\n"
+        "Steps:\n\n1. One\n    1. Sub\n2. Two\n\nAn interruption.\n\n3. Three\n"
     )
 
 
