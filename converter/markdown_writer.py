@@ -426,9 +426,21 @@ def _normalize(inlines: list[Node]) -> list[Node]:
             out += trail
         elif t in ("Span", "Underline", "SmallCaps"):
             out += _normalize(node["c"][1] if t == "Span" else node["c"])
-        elif t == "Link":
+        elif t == "Link":  # a link inside a link cannot be written: keep the inner one's text
             attr, inner, target = node["c"]
-            out.append({"t": "Link", "c": [attr, _normalize(inner), target]})
+            out.append({"t": "Link", "c": [attr, _unlink(_normalize(inner)), target]})
+        else:
+            out.append(node)
+    return out
+
+
+def _unlink(inlines: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for node in inlines:
+        if node["t"] == "Link":
+            out += _unlink(node["c"][1])
+        elif node["t"] in _EMPHASIS:
+            out.append({"t": node["t"], "c": _unlink(node["c"])})
         else:
             out.append(node)
     return out

@@ -188,11 +188,23 @@ def it_keeps_bold_italic_and_links_with_few_escapes(tmp_path):
             f' r:id="{link}"><w:r><w:t>the site</w:t></w:r></w:hyperlink>'
         )
     )
+    nested = d.add_paragraph("Nested: ")
+    outer = d.part.relate_to(
+        "https://owaspai.org/go/x/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True
+    )
+    nested._p.append(
+        parse_xml(
+            f'<w:hyperlink {W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+            f' r:id="{outer}"><w:hyperlink r:id="{link}"><w:r><w:t>https://owaspai.org/</w:t></w:r>'
+            "</w:hyperlink></w:hyperlink>"
+        )
+    )
     d.add_paragraph("# not a heading")
     assert imported(d, tmp_path) == (
         "**Bold** and *italic* text, 2 * 3 = 6, a_b, \\<not html>, [not a link] and \\*stars\\*.\n\n"
         "Links: [the site](https://owaspai.org/)\n\n"
         "leading spaces and Impact:  two spaces\n\n"
+        "Nested: [https://owaspai.org/](https://owaspai.org/go/x/)\n\n"
         "\\# not a heading\n"
     )
 

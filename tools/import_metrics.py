@@ -31,6 +31,7 @@ import html
 import re
 import sys
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,14 +82,14 @@ def parse(markdown: str) -> Parsed:
                 if url.startswith("#"):
                     fragments.append(url[1:])
                 elif re.match(r"^(https?|mailto):", url):
-                    urls.add(url)
+                    urls.add(_url(url))
             if kind == "text":  # GFM links a bare e-mail address (the extended autolink)
                 urls.update("mailto:" + a for a in _EMAIL.findall(tok.get("raw", "")))
             if kind in ("text", "codespan"):
                 out.append(tok.get("raw", ""))
             elif kind in ("inline_html", "block_html"):
                 raw = tok.get("raw", "")
-                urls.update(u for u in _HREF.findall(raw) if re.match(r"^(https?|mailto):", u))
+                urls.update(_url(u) for u in _HREF.findall(raw) if re.match(r"^(https?|mailto):", u))
                 if kind == "block_html":
                     out.append(" " + html.unescape(_TAG.sub(" ", raw)) + " ")
             elif kind in ("softbreak", "linebreak", "blank_line", "thematic_break"):
@@ -192,19 +193,30 @@ def word_headings(docx_path: Path) -> list[tuple[int, str]]:
 
 
 def word_urls(docx_path: Path) -> set[str]:
-    """The absolute targets of the document's hyperlinks (relationships and HYPERLINK fields)."""
+    """The absolute targets of the document's visible hyperlinks (relationships and HYPERLINK fields);
+    a hyperlink with neither text nor a picture shows nothing and is not counted."""
     import docx
 
     document = docx.Document(str(docx_path))
     rels = document.part.rels
-    xml = document.element.xml
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     urls = set()
-    for rid, anchor in re.findall(r'<w:hyperlink\b[^>]*?r:id="([^"]+)"(?:[^>]*?w:anchor="([^"]+)")?', xml):
-        if rid in rels and rels[rid].is_external:
+    for link in document.element.body.iter(w + "hyperlink"):
+        rid, anchor = link.get(r_id), link.get(w + "anchor")
+        visible = (
+            any((t.text or "").strip() for t in link.iter(w + "t")) or link.find(f".//{w}drawing") is not None
+        )
+        if visible and rid in rels and rels[rid].is_external:
             urls.add(rels[rid].target_ref + ("#" + anchor if anchor else ""))
-    instr = "".join(re.findall(r"<w:instrText[^>]*>([^<]*)<", xml))
+    instr = "".join(re.findall(r"<w:instrText[^>]*>([^<]*)<", document.element.xml))
     urls.update(re.findall(r'HYPERLINK\s+"([a-z]+:[^"]+)"', instr))
-    return {u for u in urls if re.match(r"^(https?|mailto):", u)}
+    return {_url(u) for u in urls if re.match(r"^(https?|mailto):", u)}
+
+
+def _url(url: str) -> str:
+    """A URL compared without its percent-encoding (pandoc writes "]" as %5D)."""
+    return urllib.parse.unquote(url)
 
 
 def word_words(docx_path: Path) -> list[str]:
