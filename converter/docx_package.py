@@ -33,6 +33,7 @@ from .errors import InputError
 
 MAX_PARTS = 10_000
 MAX_PART_BYTES = 256 * 1024 * 1024  # one part, uncompressed (a large embedded video would exceed it)
+MAX_XML_BYTES = 64 * 1024 * 1024  # one XML part (the document part of 150 pages is about 2 MB)
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
 MAX_RATIO = 200  # uncompressed : compressed, for parts above RATIO_FLOOR (Word XML deflates about 10:1)
 RATIO_FLOOR = 1024 * 1024
@@ -154,7 +155,8 @@ def _check_entries(zf: zipfile.ZipFile, path: Path, size: int) -> tuple[str, ...
         if info.flag_bits & 0x1:
             raise _refuse(path, f"refused: encrypted part {name}")
         ratio = info.file_size // max(info.compress_size, 1)
-        if info.file_size > MAX_PART_BYTES or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+        limit = MAX_XML_BYTES if is_xml_part(name) else MAX_PART_BYTES
+        if info.file_size > limit or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
             raise _refuse(
                 path,
                 f"refused: part {name} declares {_mb(info.file_size)} uncompressed, {ratio}:1 (a zip bomb?)",

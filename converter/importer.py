@@ -44,6 +44,8 @@ def convert(path: str | Path) -> Imported:
 def import_docx(path: str | Path, out_dir: str | Path, force: bool = False) -> tuple[Path, Imported]:
     """Convert, then write DIR/<stem>.md and DIR/images/*; refuses to replace files unless `force`."""
     path, out_dir = Path(path), Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AixError(f"{out_dir} is not a folder", hint="give -o a folder to write into")
     target = out_dir / (path.stem + ".md")
     if target.exists() and not force:
         raise AixError(f"{target} exists", hint="pass --force to overwrite it")
@@ -54,14 +56,17 @@ def import_docx(path: str | Path, out_dir: str | Path, force: bool = False) -> t
             existing = out_dir / name
             if existing.exists() and existing.read_bytes() != data:
                 raise AixError(f"{existing} exists with other content", hint="pass --force to overwrite it")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if result.images:
-        images_dir.mkdir(exist_ok=True)
-    root = images_dir.resolve()
-    for name, data in result.images.items():
-        dest = (out_dir / name).resolve()
-        if dest.parent != root:  # names are made safe in import_ast; this is the last line of defence
-            raise AixError(f"refused to write {dest}: outside {root}")
-        write_atomic(dest, data)
-    write_atomic(target, result.markdown)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if result.images:
+            images_dir.mkdir(exist_ok=True)
+        root = images_dir.resolve()
+        for name, data in result.images.items():
+            dest = (out_dir / name).resolve()
+            if dest.parent != root:  # names are made safe in import_ast; this is the last line of defence
+                raise AixError(f"refused to write {dest}: outside {root}")
+            write_atomic(dest, data)
+        write_atomic(target, result.markdown)
+    except OSError as e:
+        raise AixError(f"cannot write into {out_dir}: {e.strerror or e}") from None
     return target, result

@@ -71,6 +71,7 @@ BAD = {
         lambda: _lying_sizes(_valid_docx(), "word/document.xml", 3_000_000_000),
         "a zip bomb",
     ),
+    "understated-size": (lambda: _lying_sizes(_valid_docx(), "word/document.xml", 200), "corrupt Word file"),
     "real-bomb": (lambda: _rezip(_valid_docx(), add=[("word/media/x.bin", bytes(40_000_000))]), "zip bomb"),
     "dtd-entities": (lambda: _rezip(_valid_docx(), {"word/document.xml": DTD}), "DTD or entity"),
     "dotdot-media": (

@@ -310,6 +310,15 @@ def it_drops_a_table_of_contents_in_a_content_control(tmp_path):
     assert imported(d, tmp_path) == "# Introduction\n"
 
 
+def it_says_so_when_the_output_folder_is_a_file(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("one")
+    source = save(d, tmp_path / "doc.docx")
+    (tmp_path / "out").write_text("a file")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "is not a folder" in result.stderr and "Traceback" not in result.output
+
+
 def it_refuses_to_overwrite_without_force(tmp_path):
     d = docx.Document()
     d.add_paragraph("one")
