@@ -42,6 +42,9 @@ TOC_STYLE = re.compile(r"^(toc \d|toc heading|contents heading|contents \d)$")
 V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @dataclass(slots=True)
@@ -75,6 +78,7 @@ def prepare(pkg: DocxPackage) -> Prepared:
         _strip_marks(body)
         _expand_simple_fields(body)
         _drop_duplicate_bookmarks(body)
+        _link_pictures(body)
         out.dropped_toc = _drop_toc(body, styles)
         heading_styles = _HeadingStyles(styles, styles_root)
         for p in list(body.iter(W + "p")):
@@ -109,6 +113,21 @@ def _drop_duplicate_bookmarks(body: etree._Element) -> None:
         elif ident in dropped:
             dropped.discard(ident)
             el.getparent().remove(el)
+
+
+def _link_pictures(body: etree._Element) -> None:
+    """A picture that links somewhere (``a:hlinkClick`` on its ``wp:docPr``) becomes a hyperlink
+    around the picture's run, which pandoc reads; pandoc ignores the picture's own link."""
+    for doc_pr in list(body.iter(WP + "docPr")):
+        click = doc_pr.find(A + "hlinkClick")
+        rid = click.get(R + "id") if click is not None else None
+        run = next((a for a in doc_pr.iterancestors(W + "r")), None)
+        if not rid or run is None or any(a.tag == W + "hyperlink" for a in run.iterancestors()):
+            continue
+        link = etree.Element(W + "hyperlink")
+        link.set(R + "id", rid)
+        run.addprevious(link)
+        link.append(run)
 
 
 def _expand_simple_fields(body: etree._Element) -> None:

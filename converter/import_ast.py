@@ -287,16 +287,23 @@ def _hoist_images_from_headers(blocks: list[Node]) -> list[Node]:
     for block in blocks:
         if block["t"] == "Header":
             level, attr, inlines = block["c"]
-            images = [n for n in inlines if n["t"] == "Image"]
+            images = [n for n in inlines if _is_picture(n)]
             if images:
                 out.append({"t": "Para", "c": images})
-                inlines = [n for n in inlines if n["t"] != "Image"]
+                inlines = [n for n in inlines if not _is_picture(n)]
                 block = {"t": "Header", "c": [level, attr, inlines]}
             if not plain_text(inlines).strip():
                 anchors = [n for n in inlines if _is_anchor(n)]
                 block = {"t": "Para", "c": [{"t": "Span", "c": [[attr[0], ["anchor"], []], []]}, *anchors]}
         out.append(block)
     return out
+
+
+def _is_picture(node: Node) -> bool:
+    """An image, or a link made of images only (a picture that links somewhere)."""
+    if node["t"] == "Image":
+        return True
+    return node["t"] == "Link" and bool(node["c"][1]) and all(n["t"] == "Image" for n in node["c"][1])
 
 
 # ---- anchors and internal links -----------------------------------------------------------------

@@ -216,13 +216,23 @@ def it_keeps_automatic_alt_text_out_of_headings_and_writes_images(tmp_path):
     heading.add_run("How to contribute")
     picture(d.add_paragraph().add_run(), "The AI Exchange navigator")
     picture(d.add_paragraph().add_run(), "A diagram of a process\n\nAI-generated content may be incorrect.")
+    linked = d.add_paragraph().add_run()
+    picture(linked, "")
+    rid = d.part.relate_to("https://owaspai.org/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True)
+    next(linked._r.iter(qn("wp:docPr"))).append(
+        parse_xml(
+            '<a:hlinkClick xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r='
+            f'"http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'
+        )
+    )
     source = save(d, tmp_path / "doc.docx")
     result = CliRunner().invoke(cli, ["import", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     markdown = (tmp_path / "out" / "doc.md").read_text()
     assert markdown == (
         "![](images/image1.png)\n\n# How to contribute\n\n"
-        "![The AI Exchange navigator](images/image1.png)\n\n![](images/image1.png)\n"
+        "![The AI Exchange navigator](images/image1.png)\n\n![](images/image1.png)\n\n"
+        "[![](images/image1.png)](https://owaspai.org/)\n"
     )
     assert (tmp_path / "out" / "images" / "image1.png").read_bytes() == PNG
 

@@ -209,6 +209,11 @@ def word_urls(docx_path: Path) -> set[str]:
         )
         if visible and rid in rels and rels[rid].is_external:
             urls.add(rels[rid].target_ref + ("#" + anchor if anchor else ""))
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for click in document.element.body.iter(a + "hlinkClick"):  # a picture that links somewhere
+        rid = click.get(r_id)
+        if rid in rels and rels[rid].is_external:
+            urls.add(rels[rid].target_ref)
     instr = "".join(re.findall(r"<w:instrText[^>]*>([^<]*)<", document.element.xml))
     urls.update(re.findall(r'HYPERLINK\s+"([a-z]+:[^"]+)"', instr))
     return {_url(u) for u in urls if re.match(r"^(https?|mailto):", u)}
