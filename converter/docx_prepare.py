@@ -61,6 +61,9 @@ class Prepared:
     docx: bytes  # the rewritten package, for pandoc
     headings: list[Heading] = field(default_factory=list)
     dropped_toc: int = 0  # paragraphs of a table of contents removed
+    tracked_changes: int = 0  # insertions and deletions pending in the document (pandoc accepts them)
+    comments: int = 0  # comments anchored in the text (left out)
+    hidden_runs: int = 0  # runs of hidden text (w:vanish) left out, as Word does not show them
 
 
 def prepare(pkg: DocxPackage) -> Prepared:
@@ -76,6 +79,9 @@ def prepare(pkg: DocxPackage) -> Prepared:
     out = Prepared(b"")
     if body is not None:
         _strip_marks(body)
+        out.hidden_runs = _drop_hidden(body)
+        out.tracked_changes = sum(1 for _ in body.iter(W + "ins", W + "del", W + "moveFrom", W + "moveTo"))
+        out.comments = sum(1 for _ in body.iter(W + "commentRangeStart"))
         _expand_simple_fields(body)
         _drop_duplicate_bookmarks(body)
         _link_pictures(body)
@@ -96,6 +102,19 @@ def _strip_marks(body: etree._Element) -> None:
     for t in body.iter(W + "t", W + "instrText"):
         if t.text and _MARKS.search(t.text):
             t.text = _MARKS.sub("", t.text)
+
+
+def _drop_hidden(body: etree._Element) -> int:
+    """Remove runs of hidden text: a reader of the document does not see them."""
+    hidden = 0
+    for vanish in list(body.iter(W + "vanish")):
+        rpr = vanish.getparent()
+        run = rpr.getparent() if rpr is not None else None
+        if run is None or run.tag != W + "r" or val(vanish, "1") in ("0", "false", "off"):
+            continue
+        run.getparent().remove(run)
+        hidden += 1
+    return hidden
 
 
 def _drop_duplicate_bookmarks(body: etree._Element) -> None:

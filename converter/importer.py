@@ -38,7 +38,14 @@ def convert(path: str | Path) -> Imported:
         done = transform(ast, pkg.parts, pkg.main)
         images = {name: pkg.read(part) for part, name in done.images.items()}
     markdown = MarkdownWriter().document(done.blocks)
-    return Imported(markdown, images, prepared.headings, done.warnings, prepared.dropped_toc)
+    notes = []
+    if prepared.tracked_changes:
+        notes.append(f"{prepared.tracked_changes} tracked change(s) accepted")
+    if prepared.comments:
+        notes.append(f"{prepared.comments} comment(s) left out")
+    if prepared.hidden_runs:
+        notes.append(f"{prepared.hidden_runs} run(s) of hidden text left out")
+    return Imported(markdown, images, prepared.headings, notes + done.warnings, prepared.dropped_toc)
 
 
 def import_docx(path: str | Path, out_dir: str | Path, force: bool = False) -> tuple[Path, Imported]:

@@ -320,6 +320,22 @@ def it_drops_a_table_of_contents_in_a_content_control(tmp_path):
     assert imported(d, tmp_path) == "# Introduction\n"
 
 
+def it_accepts_tracked_changes_and_leaves_out_hidden_text_and_comments_saying_so(tmp_path):
+    d = docx.Document()
+    p = d.add_paragraph("Kept ")
+    p._p.append(parse_xml(f'<w:ins {W} w:id="1" w:author="A"><w:r><w:t>inserted </w:t></w:r></w:ins>'))
+    p._p.append(
+        parse_xml(f'<w:del {W} w:id="2" w:author="B"><w:r><w:delText>deleted </w:delText></w:r></w:del>')
+    )
+    p._p.append(parse_xml(f"<w:r {W}><w:rPr><w:vanish/></w:rPr><w:t>hidden </w:t></w:r>"))
+    d.add_comment(p.add_run("text."), text="Please check", author="Reviewer")
+    source = save(d, tmp_path / "doc.docx")
+    result = CliRunner().invoke(cli, ["import", str(source), "-o", str(tmp_path / "out")])
+    assert (tmp_path / "out" / "doc.md").read_text() == "Kept inserted text.\n"
+    assert f"{source}: warning: 2 tracked change(s) accepted" in result.stderr
+    assert "1 comment(s) left out" in result.stderr and "1 run(s) of hidden text left out" in result.stderr
+
+
 def it_says_so_when_the_output_folder_is_a_file(tmp_path):
     d = docx.Document()
     d.add_paragraph("one")
