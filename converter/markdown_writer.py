@@ -21,8 +21,10 @@ _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SETEXT_OR_RULE = re.compile(r"^(=+|-+|(\*\s*){3,}|(_\s*){3,}|(-\s*){3,})\s*$")
 _ATX = re.compile(r"^#{1,6}(\s|$)")
+_BULLET = re.compile(r"^[-+*](\s|$)")
+_ORDERED = re.compile(r"^(\d{1,9})[.)](\s|$)")
 _REF_DEF = re.compile(r"^\[[^\]]*\]:")
-_SPECIAL = re.compile(r"[\\*_`~<&\[\]|]")
+_SPECIAL = re.compile(r"[\\*_`~<&\[\]|!]")
 _EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
@@ -32,13 +34,14 @@ class Inline:
     Emphasis delimiters also know their HTML tag and whether they open or close, so that a pair
     CommonMark would not read as emphasis (``**(a)**b``) can be written as ``<strong>`` instead."""
 
-    __slots__ = ("text", "markup", "tag", "closing")
+    __slots__ = ("text", "markup", "tag", "closing", "in_link")
 
-    def __init__(self, text: str, markup: bool, tag: str = "", closing: bool = False):
+    def __init__(self, text: str, markup: bool, tag: str = "", closing: bool = False, in_link: bool = False):
         self.text = text
         self.markup = markup
         self.tag = tag
         self.closing = closing
+        self.in_link = in_link  # text of a link, where brackets must be escaped
 
 
 def _is_space(ch: str) -> bool:
@@ -203,7 +206,8 @@ class MarkdownWriter:
                 lines.append([])
             else:
                 lines[-1].append(piece)
-        rendered = [self._escape_line(_trim(line)) for line in lines]
+        # a heading or a table cell is one line that cannot start a block: no escapes at its start
+        rendered = [self._escape_line(_trim(line), not one_line) for line in lines]
         rendered = [line for line in rendered if line]
         return (" " if one_line else "  \n").join(rendered)
 
@@ -268,7 +272,9 @@ class MarkdownWriter:
         ticks = "`"
         while ticks in code:
             ticks += "`"
-        pad = " " if code.startswith("`") or code.endswith("`") else ""
+        edges = code[:1] + code[-1:]
+        # CommonMark drops one space at each end when both are there: give it one to drop
+        pad = " " if "`" in edges or (edges == "  " and code.strip()) else ""
         return [Inline(f"{ticks}{pad}{code}{pad}{ticks}", True)]
 
     def inline_Math(self, c) -> list[Inline]:
@@ -286,6 +292,8 @@ class MarkdownWriter:
         if url == "mailto:" + text and _EMAIL.match(text):
             return [Inline(text, True)]  # GFM links an e-mail address by itself, as the sources write it
         inner = self.inlines(inlines) or [Inline(url, False)]
+        for piece in inner:
+            piece.in_link = not piece.markup
         return [Inline("[", True), *inner, Inline("](" + _destination(url, title) + ")", True)]
 
     def inline_Image(self, c) -> list[Inline]:
@@ -300,7 +308,7 @@ class MarkdownWriter:
 
     # ---- escaping -------------------------------------------------------------------------------
 
-    def _escape_line(self, pieces: list[Inline]) -> str:
+    def _escape_line(self, pieces: list[Inline], block_start: bool = True) -> str:
         pieces = _merge_text(pieces)
         out: list[str] = []
         for i, piece in enumerate(pieces):
@@ -309,11 +317,11 @@ class MarkdownWriter:
                 continue
             before = _char_before(out, i)
             after = pieces[i + 1].text[:1] if i + 1 < len(pieces) else ""
-            out.append(self._escape(piece.text, before, after, at_start=not before))
+            out.append(self._escape(piece.text, before, after, block_start and not before, piece.in_link))
         _fix_flanking(pieces, out)
         return "".join(out)
 
-    def _escape(self, text: str, before: str, after: str, at_start: bool) -> str:
+    def _escape(self, text: str, before: str, after: str, at_start: bool, in_link: bool = False) -> str:
         """A backslash only before characters that CommonMark/GFM would read as markup here."""
         out = []
         last = 0
@@ -321,14 +329,12 @@ class MarkdownWriter:
             i = m.start()
             left = text[i - 1] if i else before
             right = text[i + 1] if i + 1 < len(text) else after
-            if _needs_escape(text[i], left, right, text, i, self.in_table):
+            if (in_link and text[i] in "[]") or _needs_escape(text[i], left, right, text, i, self.in_table):
                 out.append(text[last:i] + "\\")
                 last = i
         out.append(text[last:])
         result = "".join(out)
-        if at_start and _starts_a_block(result):
-            result = "\\" + result
-        return result
+        return _escape_block_start(result) if at_start else result
 
 
 def _merge_text(pieces: list[Inline]) -> list[Inline]:
@@ -338,18 +344,23 @@ def _merge_text(pieces: list[Inline]) -> list[Inline]:
         if not piece.text:
             continue
         if not piece.markup and out and not out[-1].markup:
-            out[-1] = Inline(out[-1].text + piece.text, False)
+            out[-1] = Inline(out[-1].text + piece.text, False, in_link=piece.in_link)
         else:
             out.append(piece)
     return out
 
 
-def _starts_a_block(line: str) -> bool:
-    """Text at the start of a line that CommonMark would read as a heading, quote, rule or definition.
-    A leading "1." or "-" is left alone: Word text typed that way reads best as the list it shows."""
-    return bool(
-        _ATX.match(line) or line.startswith(">") or _SETEXT_OR_RULE.match(line) or _REF_DEF.match(line)
-    )
+def _escape_block_start(line: str) -> str:
+    """Text at the start of a line that CommonMark would read as a heading, quote, rule, link
+    definition or list item keeps its meaning as text: ``\\# not a heading``, ``1\\. not a list``."""
+    m = _ORDERED.match(line)
+    if m:
+        return line[: m.end(1)] + "\\" + line[m.end(1) :]
+    if _ATX.match(line) or _SETEXT_OR_RULE.match(line) or _REF_DEF.match(line) or _BULLET.match(line):
+        return "\\" + line
+    if line.startswith(">"):
+        return "\\" + line
+    return line
 
 
 def _needs_escape(ch: str, left: str, right: str, text: str, i: int, in_table: bool) -> bool:
@@ -361,8 +372,8 @@ def _needs_escape(ch: str, left: str, right: str, text: str, i: int, in_table: b
         return not ((left.isalnum() and right.isalnum()) or (_is_space(left) and _is_space(right)))
     if ch == "`":
         return True
-    if ch == "~":
-        return left == "~" or right == "~"
+    if ch == "~":  # GFM strikes through between single tildes too
+        return not (_is_space(left) and _is_space(right))
     if ch == "<":
         return right.isalpha() or right in ("/", "!", "?")
     if ch == "&":
@@ -371,6 +382,8 @@ def _needs_escape(ch: str, left: str, right: str, text: str, i: int, in_table: b
         return right in ("(", "[")
     if ch == "[":
         return right == "^"
+    if ch == "!":  # before a link, ![ would make it an image
+        return right == "["
     if ch == "|":
         return in_table
     return False
@@ -426,6 +439,8 @@ def _normalize(inlines: list[Node]) -> list[Node]:
             out += trail
         elif t in ("Span", "Underline", "SmallCaps"):
             out += _normalize(node["c"][1] if t == "Span" else node["c"])
+        elif t == "Code" and out and out[-1]["t"] == "Code":  # `a``b` would read as one span anyway
+            out[-1] = {"t": "Code", "c": [out[-1]["c"][0], out[-1]["c"][1] + node["c"][1]]}
         elif t == "Link":  # a link inside a link cannot be written: keep the inner one's text
             attr, inner, target = node["c"]
             out.append({"t": "Link", "c": [attr, _unlink(_normalize(inner)), target]})
@@ -456,7 +471,9 @@ def _strip_edge_text(inner: list[Node]) -> list[Node]:
 
 
 def _fix_flanking(pieces: list[Inline], out: list[str]) -> None:
-    """Write as HTML the emphasis pairs whose delimiters CommonMark would not read as delimiters."""
+    """Emphasis pairs CommonMark would not read as written: a delimiter next to another of the same
+    character (``**a***b*``) is written with underscores, and a pair that still would not open or
+    close (``1**:**``) as HTML (``<strong>``)."""
     stack: list[int] = []
     for i, piece in enumerate(pieces):
         if not piece.tag:
@@ -467,10 +484,33 @@ def _fix_flanking(pieces: list[Inline], out: list[str]) -> None:
         start = stack.pop() if stack else None
         if start is None:
             continue
-        opens = _flanking(_char_before(out, start), _char_after(out, start), left=True)
-        closes = _flanking(_char_before(out, i), _char_after(out, i), left=False)
-        if not (opens and closes):
+        if _reads(out, start, i, out[start]):
+            continue
+        alternative = out[start].replace("*", "_")
+        if alternative != out[start] and _reads(out, start, i, alternative):
+            out[start] = out[i] = alternative
+        else:
             out[start], out[i] = f"<{piece.tag}>", f"</{piece.tag}>"
+
+
+def _reads(out: list[str], start: int, end: int, mark: str) -> bool:
+    """Whether `mark` at out[start] and out[end] would open and close emphasis there."""
+    ch = mark[0]
+    around = (
+        _char_before(out, start),
+        _char_after(out, start),
+        _char_before(out, end),
+        _char_after(out, end),
+    )
+    if ch in around:
+        return False
+    before, after = around[0], around[1]
+    left, right = _flanking(before, after, left=True), _flanking(before, after, left=False)
+    opens = left and (ch == "*" or not right or _is_punct(before))
+    before, after = around[2], around[3]
+    left, right = _flanking(before, after, left=True), _flanking(before, after, left=False)
+    closes = right and (ch == "*" or not left or _is_punct(after))
+    return opens and closes
 
 
 def _char_before(out: list[str], i: int) -> str:
