@@ -1,17 +1,19 @@
 """Reader stage for `aix import`: rewrite a Word document's XML into what pandoc reads well.
 
-Pandoc's docx reader is good at runs, fields, hyperlinks, lists and tables, but it: keeps the entries
-of a Word table of contents as paragraphs; drops the numbers Word's numbering puts before headings;
+Pandoc's docx reader is good at runs, fields, hyperlinks and tables, but it: keeps the entries of a
+Word table of contents as paragraphs; drops the numbers Word's numbering puts before headings;
 ignores outline levels set outside the "heading N" styles; moves Title, Subtitle, Author, Date and
-Abstract paragraphs into metadata (out of the text); drops horizontal lines; collapses runs of spaces;
-and loses the text of ``w:fldSimple`` fields. So before pandoc sees the document we:
+Abstract paragraphs into metadata (out of the text); does not know list levels that show no label
+(Word's indented continuation of an item); drops horizontal lines and the links of pictures;
+collapses runs of spaces; shows hidden text; and loses the text of ``w:fldSimple`` fields. So before
+pandoc sees the document, ``docx_cleanup`` makes the document-wide fixes and this module:
 
-- drop the table of contents (``TOC`` fields, paragraphs in "toc N" styles, TOC content controls);
-- make every paragraph with an outline level a "heading N" paragraph, and a Title a level-1 heading;
-  write its Word number ("2.1.") in front of its text, computed from numbering.xml;
-- turn horizontal lines into a marker paragraph and keep repeated spaces as marker characters,
-  which ``import_ast`` turns back into a thematic break and spaces;
-- rewrite ``w:fldSimple`` into the equivalent complex field.
+- makes every paragraph with an outline level a "heading N" paragraph, and a Title a level-1 heading,
+  and writes its Word number ("2.1.") in front of its text, computed by ``docx_numbering``;
+- starts every list paragraph with a marker of its kind, Word level and number (``import_ast``
+  nests the lists from these), and takes it out of Word numbering;
+- turns horizontal lines into a marker paragraph and keeps repeated spaces as marker characters,
+  which ``import_ast`` turns back into thematic breaks and spaces.
 
 The markers are Unicode noncharacters (U+FDD0...), which are never text; any in the input are removed.
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from . import docx_cleanup
 from .docx_numbering import Numbering, Styles, W, int_val, val
 from .docx_package import DocxPackage
 
@@ -32,19 +35,14 @@ HR_MARK = "\ufdd0"  # a paragraph holding only this is a horizontal line
 SPACE_MARK = "\ufdd1"  # a space Word shows that pandoc would collapse
 LIST_MARK, LIST_END = "\ufdd2", "\ufdd3"  # a list paragraph starts with LIST_MARK kind level:value LIST_END
 LIST_MARKER = re.compile("\ufdd2([bnc])(\\d):(\\d+)\ufdd3")  # kind: bullet, number, continuation
-_MARKS = re.compile("[\ufdd0-\ufdef]")
 MAX_HEADING = 6  # Markdown has six heading levels; deeper Word levels are shown as level 6
 
 STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 NUMBERING_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 META_STYLES = ("subtitle", "author", "date", "abstract")  # pandoc would move these into metadata
-TOC_STYLE = re.compile(r"^(toc \d|toc heading|contents heading|contents \d)$")
 V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 @dataclass(slots=True)
@@ -78,173 +76,22 @@ def prepare(pkg: DocxPackage) -> Prepared:
     body = doc.find(W + "body")
     out = Prepared(b"")
     if body is not None:
-        _strip_marks(body)
-        out.hidden_runs = _drop_hidden(body)
+        docx_cleanup.strip_marks(body)
+        out.hidden_runs = docx_cleanup.drop_hidden(body)
         out.tracked_changes = sum(1 for _ in body.iter(W + "ins", W + "del", W + "moveFrom", W + "moveTo"))
         out.comments = sum(1 for _ in body.iter(W + "commentRangeStart"))
-        _expand_simple_fields(body)
-        _drop_duplicate_bookmarks(body)
-        _link_pictures(body)
-        out.dropped_toc = _drop_toc(body, styles)
-        heading_styles = _HeadingStyles(styles, styles_root)
-        for p in list(body.iter(W + "p")):
-            _paragraph(p, styles, numbering, heading_styles, out)
-        if heading_styles.added and styles_root is not None:
-            styles_root = heading_styles.root
+        docx_cleanup.expand_simple_fields(body)
+        docx_cleanup.drop_duplicate_bookmarks(body)
+        docx_cleanup.link_pictures(body)
+        out.dropped_toc = docx_cleanup.drop_toc(body, styles)
+    heading_styles = _HeadingStyles(styles, styles_root)
+    for p in list(body.iter(W + "p")) if body is not None else ():
+        _paragraph(p, styles, numbering, heading_styles, out)
     changed = {pkg.main: etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)}
-    if styles_root is not None and styles_root is not getattr(styles, "_root", None):
-        changed[styles_part] = etree.tostring(styles_root, xml_declaration=True, encoding="UTF-8")
+    if heading_styles.added:
+        changed[styles_part] = etree.tostring(heading_styles.root, xml_declaration=True, encoding="UTF-8")
     out.docx = _repack(pkg, changed)
     return out
-
-
-def _strip_marks(body: etree._Element) -> None:
-    for t in body.iter(W + "t", W + "instrText"):
-        if t.text and _MARKS.search(t.text):
-            t.text = _MARKS.sub("", t.text)
-
-
-def _drop_hidden(body: etree._Element) -> int:
-    """Remove runs of hidden text: a reader of the document does not see them."""
-    hidden = 0
-    for vanish in list(body.iter(W + "vanish")):
-        rpr = vanish.getparent()
-        run = rpr.getparent() if rpr is not None else None
-        if run is None or run.tag != W + "r" or val(vanish, "1") in ("0", "false", "off"):
-            continue
-        run.getparent().remove(run)
-        hidden += 1
-    return hidden
-
-
-def _drop_duplicate_bookmarks(body: etree._Element) -> None:
-    """Keep the first bookmark of each name (LibreOffice writes some twice; links mean the first)."""
-    seen: set[str] = set()
-    dropped: set[str] = set()
-    for el in list(body.iter(W + "bookmarkStart", W + "bookmarkEnd")):
-        ident = el.get(W + "id", "")
-        if el.tag == W + "bookmarkStart":
-            name = el.get(W + "name", "")
-            if name in seen:
-                dropped.add(ident)
-                el.getparent().remove(el)
-            seen.add(name)
-        elif ident in dropped:
-            dropped.discard(ident)
-            el.getparent().remove(el)
-
-
-def _link_pictures(body: etree._Element) -> None:
-    """A picture that links somewhere (``a:hlinkClick`` on its ``wp:docPr``) becomes a hyperlink
-    around the picture's run, which pandoc reads; pandoc ignores the picture's own link."""
-    for doc_pr in list(body.iter(WP + "docPr")):
-        click = doc_pr.find(A + "hlinkClick")
-        rid = click.get(R + "id") if click is not None else None
-        run = next((a for a in doc_pr.iterancestors(W + "r")), None)
-        if not rid or run is None or any(a.tag == W + "hyperlink" for a in run.iterancestors()):
-            continue
-        link = etree.Element(W + "hyperlink")
-        link.set(R + "id", rid)
-        run.addprevious(link)
-        link.append(run)
-
-
-def _expand_simple_fields(body: etree._Element) -> None:
-    """``<w:fldSimple w:instr="X">runs</w:fldSimple>`` becomes begin, instr X, separate, runs, end."""
-    for simple in list(body.iter(W + "fldSimple")):
-        parent = simple.getparent()
-        at = parent.index(simple)
-        runs = [_fld_run("begin"), _instr_run(simple.get(W + "instr", "")), _fld_run("separate")]
-        runs += list(simple) + [_fld_run("end")]
-        parent.remove(simple)
-        for offset, run in enumerate(runs):
-            parent.insert(at + offset, run)
-
-
-def _fld_run(kind: str) -> etree._Element:
-    run = etree.Element(W + "r")
-    etree.SubElement(run, W + "fldChar").set(W + "fldCharType", kind)
-    return run
-
-
-def _instr_run(instr: str) -> etree._Element:
-    run = etree.Element(W + "r")
-    el = etree.SubElement(run, W + "instrText")
-    el.text = instr
-    el.set(XML_SPACE, "preserve")
-    return run
-
-
-def _drop_toc(body: etree._Element, styles: Styles) -> int:
-    """Remove tables of contents: TOC content controls, TOC fields and paragraphs in TOC styles."""
-    dropped = 0
-    for sdt in list(body.iter(W + "sdt")):
-        gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
-        if gallery is not None and "table of contents" in (val(gallery) or "").lower():
-            dropped += sum(1 for _ in sdt.iter(W + "p"))
-            sdt.getparent().remove(sdt)
-    in_toc = _runs_in_toc_fields(body)
-    for p in list(body.iter(W + "p")):
-        style = _pstyle(p)
-        if style is not None and TOC_STYLE.match(styles.name(style)):
-            dropped += 1
-            _remove_paragraph(p)
-            continue
-        if not in_toc:
-            continue
-        runs = [r for r in p.iter(W + "r")]
-        marked = [r for r in runs if r in in_toc]
-        if not marked:
-            continue
-        if all(r in in_toc or not _has_content(r) for r in runs):
-            dropped += 1
-            _remove_paragraph(p)
-            continue
-        for r in marked:
-            parent = r.getparent()
-            parent.remove(r)
-            if parent.tag == W + "hyperlink" and not len(parent):
-                parent.getparent().remove(parent)
-    return dropped
-
-
-def _runs_in_toc_fields(body: etree._Element) -> set[etree._Element]:
-    """The runs (in document order) from the begin to the end of every TOC field, both included."""
-    marked: set[etree._Element] = set()
-    stack: list[list] = []  # [instr, runs-since-begin]
-    for run in body.iter(W + "r"):
-        for stack_entry in stack:
-            stack_entry[1].append(run)
-        for el in run:
-            if el.tag == W + "fldChar":
-                kind = el.get(W + "fldCharType")
-                if kind == "begin":
-                    stack.append(["", [run]])
-                elif kind == "end" and stack:
-                    instr, runs = stack.pop()
-                    if instr.strip().upper().startswith("TOC"):
-                        marked.update(runs)
-            elif el.tag == W + "instrText" and stack:
-                stack[-1][0] += el.text or ""
-    return marked
-
-
-def _has_content(run: etree._Element) -> bool:
-    for el in run:
-        if el.tag == W + "t" and (el.text or "").strip():
-            return True
-        if el.tag in (W + "drawing", W + "pict", W + "object"):
-            return True
-    return False
-
-
-def _remove_paragraph(p: etree._Element) -> None:
-    parent = p.getparent()
-    if parent is None:
-        return
-    parent.remove(p)
-    if parent.tag == W + "tc" and parent.find(W + "p") is None:
-        etree.SubElement(parent, W + "p")  # a table cell must keep one paragraph
 
 
 def _pstyle(p: etree._Element) -> str | None:
