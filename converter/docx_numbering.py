@@ -154,11 +154,12 @@ class Numbering:
             nid = el.get(W + "numId", "")
             self.nums[nid] = val(el.find(W + "abstractNumId"), "") or ""
             for ov in el.iterfind(W + "lvlOverride"):
+                # LibreOffice writes a level's override twice, the second one empty: merge them
                 lvl = ov.find(W + "lvl")
-                self.overrides.setdefault(nid, {})[int(ov.get(W + "ilvl", "0"))] = (
-                    int_val(ov.find(W + "startOverride")),
-                    _level(lvl) if lvl is not None else None,
-                )
+                ilvl = int(ov.get(W + "ilvl", "0"))
+                start, level = self.overrides.setdefault(nid, {}).get(ilvl, (None, None))
+                start = int_val(ov.find(W + "startOverride"), start)
+                self.overrides[nid][ilvl] = (start, _level(lvl) if lvl is not None else level)
 
     def _abstract_id(self, num_id: str) -> str | None:
         aid = self.nums.get(num_id)
