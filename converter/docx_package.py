@@ -14,8 +14,10 @@ API (shared with ``aix sync``)::
         root = pkg.xml("word/numbering.xml")   # an lxml element, or None when the part is absent
         rels = pkg.rels(pkg.main)     # {rId: Relationship}
 
-Reads are capped by the declared size (the zip module stops there and checks the CRC), and the
-declared sizes are checked up front, so a lying header cannot make a read grow without bound.
+``open_docx`` already reads every XML part once (capped, CRC and DTD checked), so a package it
+returns can be handed to pandoc or python-docx as it is. Reads are capped by the declared size (the
+zip module stops there and checks the CRC), and the declared sizes are checked up front, so a lying
+header can make a read neither grow without bound nor pass unnoticed.
 """
 
 from __future__ import annotations
