@@ -316,7 +316,7 @@ def _links(out: Transformed) -> None:
     anchors: list[str] = []
     state: dict[str, Any] = {"current": None, "pending": []}
 
-    def on_block(block: Node, top: bool) -> None:
+    def on_block(block: Node) -> None:
         if block["t"] == "Header":
             level, (old, classes, kv), inlines = block["c"]
             anchor = ids.generate(plain_text(inlines))
@@ -338,7 +338,7 @@ def _links(out: Transformed) -> None:
                 target.setdefault(name, state["current"])
 
     for block in out.blocks:
-        on_block(block, True)
+        on_block(block)
     if state["pending"] and state["current"] is not None:
         for name in state["pending"]:
             target.setdefault(name, state["current"])
