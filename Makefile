@@ -7,7 +7,7 @@ CORPUS ?= ../shared/corpus
 BUILD  := build
 
 .DEFAULT_GOAL := help
-.PHONY: help setup check test lint bench clean html pdf docx sync handout
+.PHONY: help setup check test lint bench clean html pdf docx sync handout import
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,10 @@ lint: $(BIN)/aix ## ruff check and format check
 
 bench: $(BIN)/aix ## Benchmarks on ../shared/corpus, with the peers measured in the same run
 	$(BIN)/python tools/bench.py --corpus $(CORPUS)
+
+import: $(BIN)/aix ## Word file into Markdown: make import DOCX=file.docx [OUT=build/import] [FORCE=1]
+	@test -n "$(DOCX)" || { echo "make import: give DOCX=path/to/file.docx" >&2; exit 2; }
+	$(BIN)/aix import "$(DOCX)" -o "$(or $(OUT),$(BUILD)/import)" $(if $(FORCE),--force)
 
 clean: ## Remove build output and caches
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis

@@ -82,6 +82,22 @@ def normalize(site: str, write: bool, force: bool) -> None:
     click.echo(f"wrote {len(changed)} file(s)", err=True)
 
 
+@cli.command("import")
+@click.argument("docx_file", metavar="FILE.docx", type=click.Path(path_type=str))
+@click.option(
+    "-o", "--output", "out_dir", required=True, type=click.Path(path_type=str), help="Folder to write into."
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing DIR/<stem>.md (and its images).")
+def import_(docx_file: str, out_dir: str, force: bool) -> None:
+    """Word document (without aix markers) to Markdown: DIR/<stem>.md and DIR/images/."""
+    from .importer import import_docx
+
+    target, result = import_docx(docx_file, out_dir, force)
+    for warning in result.warnings:
+        click.echo(f"{docx_file}: warning: {warning}", err=True)
+    click.echo(f"wrote {target} ({len(result.headings)} headings, {len(result.images)} image(s))", err=True)
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

@@ -50,15 +50,40 @@ def bench_load_check(corpus: Path) -> None:
             )
 
 
+def bench_import(corpus: Path) -> None:
+    """`aix import` of v11 beside plain pandoc docx->gfm of the same file, both as commands, same run;
+    then the quality table for v4/v6/v8/v11 (tools/import_metrics.py has the definitions)."""
+    import subprocess
+
+    from import_metrics import print_table, table
+
+    from converter import pandoc
+
+    docx_path = corpus / "word" / "owaspaiexchange-v11.docx"
+    aix = Path(sys.executable).with_name("aix")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = [str(aix), "import", str(docx_path), "-o", tmp, "--force"]
+        theirs = [pandoc.path(), "--from=docx", "--to=gfm", str(docx_path), "-o", str(Path(tmp) / "p.md")]
+        run = lambda cmd: subprocess.run(cmd, check=True, capture_output=True)  # noqa: E731
+        run(ours), run(theirs)  # warm the file cache
+        t_aix, t_pandoc = timed(lambda: run(ours), 7), timed(lambda: run(theirs), 7)
+    print(
+        f"import v11: aix import {t_aix:.3f} s, pandoc docx->gfm {t_pandoc:.3f} s "
+        f"= {t_aix / t_pandoc:.2f}x (target <= 2x)"
+    )
+    print()
+    print_table(table(corpus))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run one benchmark: load")
+    parser.add_argument("--only", help="run one benchmark: load, import")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench: {args.corpus} is absent; nothing to measure", file=sys.stderr)
         return 1
-    benches = {"load": bench_load_check}
+    benches = {"load": bench_load_check, "import": bench_import}
     for name, bench in benches.items():
         if args.only in (None, name):
             bench(args.corpus)
