@@ -82,6 +82,19 @@ def normalize(site: str, write: bool, force: bool) -> None:
     click.echo(f"wrote {len(changed)} file(s)", err=True)
 
 
+@cli.command("html")
+@SITE
+@click.option("-o", "--output", "out", default="build/html", show_default=True, help="Folder to write.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
+def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
+    """The whole document as one HTML page (DIR/index.html), images and styles beside it."""
+    from .buildlog import BuildLog
+    from .htmldoc import write_html
+
+    write_html(site, out, BuildLog(quiet=quiet, strict=strict))
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

@@ -44,6 +44,7 @@ class Heading:
     page: str = ""  # Page.path
     is_title: bool = False  # the page title from front matter, not a Markdown heading
     scope: int = 0  # id scope: 0 is the page; Hugo renders {{< >}} shortcode content with ids of its own
+    doc_id: str = ""  # unique in the whole document (docids.py): the Hugo id, or page-prefixed when repeated
 
 
 LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail"]
