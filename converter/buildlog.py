@@ -27,6 +27,8 @@ class BuildLog:
         self._seen: set[tuple[str, int, str]] = set()
         self.started = time.perf_counter()
         self._line = False
+        self.stages: dict[str, float] = {}  # seconds spent in each stage, in order
+        self._stage: tuple[str, float] | None = None
 
     def warn(self, where: Source | None, code: str, message: str) -> None:
         file, line = (where.file, where.line) if where else ("", 0)
@@ -37,6 +39,17 @@ class BuildLog:
 
     def count(self, code: str) -> int:
         return sum(w.code == code for w in self.warnings)
+
+    def stage(self, name: str | None) -> None:
+        """Start timing a stage (the previous one ends); None ends the last."""
+        now = time.perf_counter()
+        if self._stage is not None:
+            previous, since = self._stage
+            self.stages[previous] = self.stages.get(previous, 0.0) + now - since
+        self._stage = (name, now) if name else None
+
+    def timings(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.stages.items())
 
     def progress(self, text: str) -> None:
         """One status line, rewritten in place (terminal only)."""

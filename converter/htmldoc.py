@@ -38,14 +38,18 @@ def cover_html(info: DocInfo) -> str:
 
 
 def toc_html(headings: list[Heading], href: Callable[[Heading], str], slots: bool = False) -> str:
-    """The contents list; with `slots`, each entry ends in an empty box where the PDF stamps its page."""
+    """The contents list. With `slots` (the PDF), each entry is an anchor and its text ends in an empty
+    box: the PDF draws the dot leader from that box to the entry's right edge and stamps the page number
+    there, once it knows the pages."""
     out = ['<nav class="toc"><h2 class="toc-title">Contents</h2>\n<ol>\n']
     for h in headings:
         level = min(h.level, 3)
         text = f'<span class="t">{esc(h.text)}</span>'
+        anchor = ""
         if slots:
-            text += f'<span class="lead"></span><span class="pn" id="pn-{esc(h.doc_id)}"></span>'
-        out.append(f'<li class="toc-{level}"><a href="{esc(href(h))}">{text}</a></li>\n')
+            text += f'<span class="te" id="te-{esc(h.doc_id)}"></span>'
+            anchor = f' id="toc-{esc(h.doc_id)}"'
+        out.append(f'<li class="toc-{level}"><a{anchor} href="{esc(href(h))}">{text}</a></li>\n')
     out.append("</ol></nav>\n")
     return "".join(out)
 

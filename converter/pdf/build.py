@@ -1,0 +1,164 @@
+"""`aix pdf`: sources -> parts (units.py) -> WeasyPrint in worker processes (render.py) -> one PDF (merge.py).
+
+Parts whose HTML, styles and images are unchanged come from the cache beside the output
+(``<output folder>/.aix-cache/``); ``--no-cache`` renders everything in a temporary folder instead.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from ..buildlog import BuildLog
+from ..docinfo import document_info
+from ..errors import AixError
+from ..fileio import write_atomic
+from ..hrefs import Linker
+from ..htmldoc import STYLES, toc_headings
+from ..model import Source
+from ..pipeline import build_model
+from .merge import Part, merge, set_metadata
+from .render import Job, render, warm_up
+from .units import placeholder, plan_units
+from .workers import WorkerError, Workers
+
+CACHE = ".aix-cache"
+
+
+def default_jobs() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
+
+
+def build_pdf(
+    root: str | Path,
+    out: str | Path,
+    log: BuildLog,
+    navigator: str | Path | None = None,
+    cache: bool = True,
+    jobs: int | None = None,
+) -> Path:
+    out = Path(out)
+    jobs = jobs or default_jobs()
+    warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
+    with Workers(render, warm_up) as workers:
+        if jobs > 1:
+            workers.start(1 if warm else jobs)  # a rebuild usually renders one part
+        return _build(root, out, log, navigator, cache, workers, jobs)
+
+
+def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Workers, jobs: int) -> Path:
+    log.stage("model")
+    log.progress("pdf: reading the sources")
+    site = build_model(root)
+    info = document_info(site, navigator)
+    linker = Linker(site, log.warn, internal=placeholder)
+    log.stage("html")
+    log.progress("pdf: writing HTML")
+    units = plan_units(site, info, linker, log.warn)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
+        store = out.parent / CACHE / out.stem if cache else Path(tmp)
+        store.mkdir(parents=True, exist_ok=True)
+        log.stage("render")
+        metas, rendered = _render_all(site, units, store, log, workers, jobs)
+        for unit, meta in zip(units, metas, strict=True):
+            for url, why in meta["refused"]:
+                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {why}")
+            for code, message in meta["warnings"]:
+                if code != "refused-fetch":
+                    log.warn(unit.source, code, f"{unit.label}: {message}")
+        log.stage("merge")
+        log.progress("pdf: merging")
+        parts = [Part(store / f"{u.key}.pdf", m) for u, m in zip(units, metas, strict=True)]
+
+        def nav_target(url: str):
+            if not site.pages:
+                return None
+            where = Source(str(info.navigator), 1)
+            return linker.url(site.pages[0], url, where).heading
+
+        merged = merge(parts[0], parts[1:], info.navigator, site.headings, toc_headings(site), nav_target)
+        for name in merged.dangling:
+            log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
+        log.gate()
+        set_metadata(
+            merged.pdf,
+            info,
+            f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
+        )
+        buffer = io.BytesIO()
+        merged.pdf.save(buffer)
+        write_atomic(out, buffer.getvalue())
+        if cache:
+            _prune(store, {u.key for u in units})
+    log.stage(None)
+    log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, rendered, len(units)))
+    return out
+
+
+def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: int, parts: int) -> list[str]:
+    stats = linker.stats
+    lines = [
+        f"aix pdf: wrote {out} ({merged.pages} pages, {size / 1e6:.1f} MB) in {log.elapsed():.1f} s"
+        f" ({rendered} of {parts} parts rendered, the others cached)",
+        f"  links: {stats.internal} inside the document, all jumps in the PDF ({merged.internal_links} link areas); "
+        f"{stats.external} outside; {len(stats.unresolved)} unresolved",
+        f"  warnings: {len(log.warnings)}: {log.count('missing-glyph')} missing glyphs, "
+        f"{log.count('missing-image')} missing images, {log.count('refused-fetch')} refused fetches",
+        f"  time: {log.timings()}",
+    ]
+    if info.navigator is not None:
+        lines.append(
+            f"  navigator {info.navigator.name}: {merged.navigator_internal} links jump inside, "
+            f"{len(merged.navigator_external)} stay external" + (":" if merged.navigator_external else "")
+        )
+        lines += [f"    {url}" for url in dict.fromkeys(merged.navigator_external)]
+    return lines
+
+
+def _render_all(site, units, store: Path, log: BuildLog, workers: Workers, jobs: int):
+    """Every part's metadata, rendering the parts the cache lacks; and how many were rendered."""
+    roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
+    base = site.root.resolve().as_uri() + "/"
+    metas: dict[str, dict] = {}
+    todo: dict[str, Job] = {}
+    for unit in units:
+        meta_file = store / f"{unit.key}.json"
+        if meta_file.is_file() and (store / f"{unit.key}.pdf").is_file():
+            metas[unit.key] = json.loads(meta_file.read_text(encoding="utf-8"))
+        elif unit.key not in todo:
+            todo[unit.key] = Job(
+                unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file)
+            )
+    todo_jobs = sorted(todo.values(), key=lambda job: len(job.html), reverse=True)  # longest first
+    done_pages = sum(len(m["pages"]) for m in metas.values())
+    if todo_jobs:
+        log.progress(f"pdf: rendering {len(todo_jobs)} of {len(units)} parts")
+        if jobs == 1:
+            results = map(render, todo_jobs)
+        else:
+            workers.start(min(jobs, len(todo_jobs)))
+            results = workers.map_unordered(todo_jobs)
+        try:
+            for n, meta in enumerate(results, 1):
+                metas[meta["key"]] = meta
+                done_pages += len(meta["pages"])
+                log.progress(f"pdf: rendered {n}/{len(todo_jobs)} parts ({done_pages} pages)")
+        except WorkerError as e:
+            raise AixError(f"rendering failed: {e}") from None
+    return [metas[u.key] for u in units], len(todo_jobs)
+
+
+def _prune(store: Path, keep: set[str]) -> None:
+    """Drop cached parts that this build no longer uses."""
+    for file in store.iterdir():
+        if file.suffix in (".pdf", ".json") and file.stem not in keep:
+            file.unlink(missing_ok=True)
