@@ -8,7 +8,6 @@ the document-wide id (docids.py) and the Hugo id (``data-hugo-id``). Every link 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
 from .hrefs import Linker, Warn
@@ -19,7 +18,19 @@ from .sanitize import Sanitizer
 from .shortcode_html import render_shortcode
 
 Token = dict[str, Any]
-ImageSrc = Callable[[Image], str | None]  # an image to the src to write, or None when it cannot be shown
+
+
+class ImagePolicy:
+    """Where a writer's images come from; the one-file HTML copies them, the PDF stamps them."""
+
+    def src(self, image: Image) -> str | None:
+        """The src to write for an image, or None when it cannot be shown."""
+        raise NotImplementedError
+
+    def element(self, image: Image, alt: str, attrs: str = "") -> str | None:
+        """The element for a Markdown or shortcode image (raw HTML keeps its own tag and takes `src`)."""
+        src = self.src(image)
+        return None if src is None else f'<img src="{esc(src)}" alt="{esc(alt)}"{attrs}>'
 
 
 def esc(text: str) -> str:
@@ -34,10 +45,10 @@ def text_of(raw: str) -> str:
 class HtmlWriter:
     """Renders the pages of a site; one instance per output document."""
 
-    def __init__(self, site: Site, linker: Linker, image_src: ImageSrc, warn: Warn):
+    def __init__(self, site: Site, linker: Linker, images: ImagePolicy, warn: Warn):
         self.site = site
         self.linker = linker
-        self.image_src = image_src
+        self.images = images
         self.warn = warn
         self.page: Page
         self.raw: Sanitizer
@@ -194,12 +205,12 @@ class HtmlWriter:
         return self.linker.href(link)
 
     def img(self, image: Image, alt: str, attrs: str = "") -> str:
-        src = self.image_src(image)
-        if src is None:
+        element = self.images.element(image, alt, attrs)
+        if element is None:
             problem = image_problem(self.site, self.page, image)
             self.warn(image.source, "missing-image", problem)
             return f'<span class="missing-image">[image not available: {esc(image.src)}]</span>'
-        return f'<img src="{esc(src)}" alt="{esc(alt)}"{attrs}>'
+        return element
 
     def _raw_url(self, tag: str, attr: str, value: str) -> str | None:
         """URLs inside raw HTML, taken from the model in the order pages.py collected them."""
@@ -210,7 +221,7 @@ class HtmlWriter:
         if tag in ("img", "source") and attr == "src":
             image = self.page.images[self.html_index[1]]
             self.html_index[1] += 1
-            src = self.image_src(image)
+            src = self.images.src(image)
             if src is None:
                 self.warn(image.source, "missing-image", image_problem(self.site, self.page, image))
                 return None

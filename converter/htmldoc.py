@@ -13,7 +13,7 @@ from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
 from .fileio import write_atomic
 from .hrefs import Linker
-from .html import HtmlWriter, esc
+from .html import HtmlWriter, ImagePolicy, esc
 from .model import Heading, Image, Site
 from .pipeline import build_model
 
@@ -63,7 +63,7 @@ def head_html(title: str, stylesheets: list[tuple[str, str]], extra_css: str = "
     )
 
 
-class CopiedImages:
+class CopiedImages(ImagePolicy):
     """Images for the one-file HTML: each local file copied once beside index.html, under its site path."""
 
     def __init__(self, site: Site, out: Path):
@@ -71,7 +71,7 @@ class CopiedImages:
         self.out = out
         self.copied: dict[Path, str] = {}
 
-    def __call__(self, image: Image) -> str | None:
+    def src(self, image: Image) -> str | None:
         if image.file is None:
             src = image.src.strip()
             return src if src.startswith(DATA_IMAGES) else None

@@ -486,3 +486,44 @@ def it_builds_the_full_release_with_every_link_landing(corpus, tmp_path):
     navigator_jumps = [row for row in annotations if row[0] == 1 and row[1] == "dest"]
     assert len(navigator_jumps) >= 30
     assert len(io.BytesIO(out.read_bytes()).getvalue()) > 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "alpha"),
+    [
+        ("RGB", "PNG", False),
+        ("L", "PNG", False),
+        ("RGBA", "PNG", True),
+        ("RGBA", "PNG", False),
+        ("P", "GIF", False),
+    ],
+)
+def it_converts_each_image_once_to_the_same_pixels(tmp_path, mode, fmt, alpha):
+    from converter.pdf.images import convert, probe
+
+    image = Image.new("RGBA", (37, 23), (200, 30, 60, 255))
+    image.putpixel((3, 4), (10, 220, 40, 120 if alpha else 255))
+    source = tmp_path / f"in.{fmt.lower()}"
+    image.convert(mode).save(source, format=fmt)
+    raster = probe(source)
+    assert (raster.width, raster.height) == (37, 23)
+    convert(raster, str(tmp_path / "out.pdf"))
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        obj = pdf.Root.AixImage
+        assert ("/SMask" in obj) == alpha
+        pixels = pikepdf.PdfImage(obj).as_pil_image()
+        with Image.open(source) as opened:
+            expected = opened.convert("RGBA").convert("L" if mode == "L" else "RGB")
+        assert pixels.convert(expected.mode).tobytes() == expected.tobytes()
+
+
+def it_passes_plain_png_and_jpeg_data_through_untouched(tmp_path):
+    from converter.pdf.images import convert, probe
+
+    for name, fmt in (("a.png", "PNG"), ("b.jpg", "JPEG")):
+        Image.new("RGB", (16, 9), (1, 2, 3)).save(tmp_path / name, format=fmt)
+        convert(probe(tmp_path / name), str(tmp_path / f"{name}.pdf"))
+        with pikepdf.open(tmp_path / f"{name}.pdf") as pdf:
+            raw = pdf.Root.AixImage.read_raw_bytes()
+        data = (tmp_path / name).read_bytes()
+        assert raw == data if fmt == "JPEG" else raw in data

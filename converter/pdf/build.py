@@ -22,7 +22,7 @@ from ..htmldoc import STYLES, toc_headings
 from ..model import Source
 from ..pipeline import build_model
 from .merge import Part, merge, set_metadata
-from .render import Job, render, warm_up
+from .render import Job, run, warm_up
 from .units import placeholder, plan_units
 from .workers import WorkerError, Workers
 
@@ -48,7 +48,7 @@ def build_pdf(
     out = Path(out)
     jobs = jobs or default_jobs()
     warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
-    with Workers(render, warm_up) as workers:
+    with Workers(run, warm_up) as workers:
         if jobs > 1:
             workers.start(1 if warm else jobs)  # a rebuild usually renders one part
         return _build(root, out, log, navigator, cache, workers, jobs)
@@ -78,6 +78,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         log.stage("merge")
         log.progress("pdf: merging")
         parts = [Part(store / f"{u.key}.pdf", m) for u, m in zip(units, metas, strict=True)]
+        images = {key: store / f"img-{key}.pdf" for unit in units for key in unit.rasters}
 
         def nav_target(url: str):
             if not site.pages:
@@ -85,7 +86,9 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
             where = Source(str(info.navigator), 1)
             return linker.url(site.pages[0], url, where).heading
 
-        merged = merge(parts[0], parts[1:], info.navigator, site.headings, toc_headings(site), nav_target)
+        merged = merge(
+            parts[0], parts[1:], info.navigator, site.headings, toc_headings(site), nav_target, images
+        )
         for name in merged.dangling:
             log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
         log.gate()
@@ -98,7 +101,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         merged.pdf.save(buffer)
         write_atomic(out, buffer.getvalue())
         if cache:
-            _prune(store, {u.key for u in units})
+            _prune(store, {u.key for u in units} | {f"img-{key}" for key in images})
     log.stage(None)
     log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, rendered, len(units)))
     return out
@@ -138,23 +141,28 @@ def _render_all(site, units, store: Path, log: BuildLog, workers: Workers, jobs:
             todo[unit.key] = Job(
                 unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file)
             )
-    todo_jobs = sorted(todo.values(), key=lambda job: len(job.html), reverse=True)  # longest first
+    todo_jobs: list = sorted(todo.values(), key=lambda job: len(job.html), reverse=True)  # longest first
+    rasters = {key: raster for unit in units for key, raster in unit.rasters.items()}
+    for key, raster in rasters.items():  # images to convert, after the parts: they fill the gaps
+        if not (store / f"img-{key}.pdf").is_file():
+            todo_jobs.append(("image", raster, str(store / f"img-{key}.pdf")))
     done_pages = sum(len(m["pages"]) for m in metas.values())
     if todo_jobs:
         log.progress(f"pdf: rendering {len(todo_jobs)} of {len(units)} parts")
         if jobs == 1:
-            results = map(render, todo_jobs)
+            results = map(run, todo_jobs)
         else:
             workers.start(min(jobs, len(todo_jobs)))
             results = workers.map_unordered(todo_jobs)
         try:
             for n, meta in enumerate(results, 1):
-                metas[meta["key"]] = meta
-                done_pages += len(meta["pages"])
-                log.progress(f"pdf: rendered {n}/{len(todo_jobs)} parts ({done_pages} pages)")
+                if "key" in meta:
+                    metas[meta["key"]] = meta
+                    done_pages += len(meta["pages"])
+                log.progress(f"pdf: rendered {n}/{len(todo_jobs)} parts and images ({done_pages} pages)")
         except WorkerError as e:
             raise AixError(f"rendering failed: {e}") from None
-    return [metas[u.key] for u in units], len(todo_jobs)
+    return [metas[u.key] for u in units], len(todo)
 
 
 def _prune(store: Path, keep: set[str]) -> None:

@@ -19,6 +19,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
 from ..docinfo import DocInfo
 from ..model import Heading
+from .images import image_key
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
@@ -54,6 +55,7 @@ def merge(
     headings: list[Heading],
     toc: list[Heading],
     nav_target,
+    images: dict[str, Path] | None = None,
 ) -> Merged:
     """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
     out = pikepdf.new()
@@ -87,7 +89,7 @@ def merge(
     for index in nav_pages:
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests)
-    _stamp(out, placed, toc, dests, skip=set(nav_pages))
+    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
@@ -112,7 +114,7 @@ def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str,
     for index, meta in placed:
         page = out.pages[index].obj
         for name, (x1, y1, _x2, _y2) in meta["anchors"].items():
-            if name not in dests and not name.startswith(("te-", "toc-")):
+            if name not in dests and not name.startswith(("te-", "toc-", "img-")):
                 dests[name] = Array([page, Name.XYZ, x1, y1, 0])
     return dests
 
@@ -205,7 +207,32 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
     return drawn
 
 
-def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int]) -> None:
+def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str, pikepdf.Object]:
+    """Each converted image, copied into the merged PDF once."""
+    objects = {}
+    for key, file in files.items():
+        src = pikepdf.open(file)
+        opened.append(src)
+        objects[key] = out.copy_foreign(src.Root.AixImage)
+    return objects
+
+
+def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) -> bytes:
+    """Each image into its placeholder's box (the box WeasyPrint laid out for it)."""
+    drawn = []
+    for name, (x1, y1, x2, y2) in page_meta["anchors"].items():
+        key = image_key(name)
+        if key is None or key not in images:
+            continue
+        label = Name("/AixI" + key[:12])
+        xobjects[label] = images[key]
+        drawn.append(
+            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n" % (x2 - x1, y1 - y2, x1, y2, str(label).encode())
+        )
+    return b"".join(drawn)
+
+
+def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
     regular = out.make_indirect(
         Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
     )
@@ -222,16 +249,26 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int]) 
     meta_of = dict(placed)
     slots = _contents_numbers(placed, toc, dests, index_of)
     for index, page in enumerate(out.pages):
-        if index == 0 or index in skip:
-            continue
-        width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
-        footer = f"{index + 1} / {total}"
-        x = (width - text_width(footer, 8)) / 2
-        stamp = b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())
-        stamp += b"0 g 0 G " + b"".join(slots.get(index, []))
+        if index in skip:
+            continue  # the navigator, as it is
         resources = page.obj.get("/Resources")
         if resources is None:
             page.obj.Resources = resources = Dictionary()
+        pictures = b""
+        if index in meta_of and images:
+            xobjects = resources.get("/XObject")
+            if xobjects is None:
+                resources.XObject = xobjects = Dictionary()
+            pictures = _draw_images(meta_of[index], images, xobjects)
+        if index == 0 and not pictures:
+            continue  # the cover has no footer
+        width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
+        footer = f"{index + 1} / {total}"
+        x = (width - text_width(footer, 8)) / 2
+        stamp = pictures
+        if index > 0:
+            stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())
+        stamp += b"0 g 0 G " + b"".join(slots.get(index, []))
         fonts = resources.get("/Font")
         if fonts is None:
             resources.Font = fonts = Dictionary()

@@ -82,6 +82,16 @@ def render(job: Job) -> dict:
     return meta
 
 
+def run(task: Job | tuple) -> dict:
+    """A worker's task: a part to render, or ("image", raster, path) to convert."""
+    if isinstance(task, Job):
+        return render(task)
+    from .images import convert
+
+    _, raster, path = task
+    return {"image": convert(raster, path)}
+
+
 def warm_up() -> None:
     """Import WeasyPrint and load the fonts while the parent process reads the sources."""
     from weasyprint import HTML

@@ -19,12 +19,12 @@ from ..docinfo import DocInfo
 from ..hrefs import Linker
 from ..html import HtmlWriter
 from ..htmldoc import STYLES, cover_html, head_html, toc_headings, toc_html
-from ..model import Block, Heading, Image, Page, Site, Source
+from ..model import Block, Heading, Page, Site, Source
+from .images import Raster, StampedImages
 
 PART_CHARS = 16_000  # Markdown characters (about 5 pages) after which a section heading starts a part
 CACHE_VERSION = "aix-pdf-1"
 STYLESHEETS = ("aix.css", "print.css")
-DATA_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
 
 
 # merge.py draws the contents' leaders and page numbers, from the end of each entry's text (.te) to the
@@ -47,21 +47,7 @@ class Unit:
     html: str
     source: Source  # where warnings from rendering it point
     page: Page | None = None
-    images: list[Path] = field(default_factory=list)
-
-
-class LocalImages:
-    """Images for rendering: local files as file: URLs, which the safe fetcher then serves."""
-
-    def __init__(self) -> None:
-        self.used: list[Path] = []
-
-    def __call__(self, image: Image) -> str | None:
-        if image.file is None:
-            src = image.src.strip()
-            return src if src.startswith(DATA_IMAGES) else None
-        self.used.append(image.file)
-        return image.file.as_uri()
+    rasters: dict[str, Raster] = field(default_factory=dict)  # images merge.py draws into the part
 
 
 def split_blocks(page: Page) -> list[list[Block]]:
@@ -108,7 +94,7 @@ def _key(html: str, images: list[Path]) -> str:
 
 def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> list[Unit]:
     """The front matter first, then the parts of every page in document order."""
-    images = LocalImages()
+    images = StampedImages()
     writer = HtmlWriter(site, linker, images, warn)
     sheets = _stylesheets()
     toc = toc_headings(site)
@@ -123,12 +109,11 @@ def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> list[Unit]:
     for page in site.pages:
         blocks = split_blocks(page)
         for n, part in enumerate(blocks):
-            images.used = []
+            images.start_part()
             body = writer.render_page(page, part, title=n == 0)
             html = head_html(page.title, sheets, part_css(page.title)) + body + "</body></html>\n"
             label = page.path + (f" (part {n + 1})" if len(blocks) > 1 else "")
             line = part[0].line if part else page.body_line
-            units.append(
-                Unit(_key(html, images.used), label, html, Source(page.rel, line), page, images=images.used)
-            )
+            key = _key(html, images.used)
+            units.append(Unit(key, label, html, Source(page.rel, line), page, rasters=images.rasters))
     return units
