@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
+from .errors import AixError
 from .fileio import write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
@@ -33,7 +34,7 @@ def cover_html(info: DocInfo) -> str:
     subtitle = f'<p class="subtitle">{esc(info.subtitle)}</p>' if info.subtitle else ""
     return (
         f'<header class="cover"><h1>{esc(info.title)}</h1>{subtitle}'
-        f'<p class="meta">{esc(info.author)}<br>{info.date:%d %B %Y}<br>{esc(info.version)}</p></header>\n'
+        f'<p class="meta">{esc(info.author)}<br>{info.date:%-d %B %Y}<br>Sources: {esc(info.version)}</p></header>\n'
     )
 
 
@@ -114,13 +115,16 @@ def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
         parts.append(writer.render_page(page))
     parts.append("</main>\n</body></html>\n")
     log.gate()
-    out.mkdir(parents=True, exist_ok=True)
-    images.copy()
-    (out / "styles").mkdir(exist_ok=True)
-    for name in ("aix.css", "screen.css", "print.css"):
-        shutil.copyfile(STYLES / name, out / "styles" / name)
     index = out / "index.html"
-    write_atomic(index, "".join(parts))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        images.copy()
+        (out / "styles").mkdir(exist_ok=True)
+        for name in ("aix.css", "screen.css", "print.css"):
+            shutil.copyfile(STYLES / name, out / "styles" / name)
+        write_atomic(index, "".join(parts))
+    except OSError as e:
+        raise AixError(f"cannot write {e.filename or out}: {e.strerror}") from None
     stats = linker.stats
     log.finish(
         [

@@ -527,3 +527,24 @@ def it_passes_plain_png_and_jpeg_data_through_untouched(tmp_path):
             raw = pdf.Root.AixImage.read_raw_bytes()
         data = (tmp_path / name).read_bytes()
         assert raw == data if fmt == "JPEG" else raw in data
+
+
+def it_refuses_unusable_outputs_and_navigators_in_one_line(tmp_path):
+    root = write_site(tmp_path / "site", {"content/docs/a.md": "---\ntitle: A\n---\ntext\n"})
+    (tmp_path / "bad.pdf").write_text("not a pdf")
+    cases = [
+        (["-o", str(tmp_path)], 2, "is a folder"),
+        (
+            ["-o", str(tmp_path / "x.pdf"), "--navigator", str(tmp_path / "bad.pdf")],
+            2,
+            "is not a readable PDF",
+        ),
+        (["-o", str(tmp_path / "x.pdf"), "--navigator", str(tmp_path / "none.pdf")], 2, "does not exist"),
+        (["-o", "/proc/no/such/x.pdf"], 1, "cannot create"),
+    ]
+    for args, code, message in cases:
+        result = CliRunner().invoke(cli, ["pdf", str(root), *args, "--no-cache"])
+        assert result.exit_code == code, result.output
+        assert (
+            message in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.output
+        )

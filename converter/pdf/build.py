@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..buildlog import BuildLog
 from ..docinfo import document_info
-from ..errors import AixError
+from ..errors import AixError, InputError
 from ..fileio import write_atomic
 from ..hrefs import Linker
 from ..htmldoc import STYLES, toc_headings
@@ -46,6 +46,10 @@ def build_pdf(
     jobs: int | None = None,
 ) -> Path:
     out = Path(out)
+    if out.is_dir():
+        raise InputError(
+            f"{out} is a folder", where="-o", hint="give the PDF file to write, e.g. build/aix.pdf"
+        )
     jobs = jobs or default_jobs()
     warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
     with Workers(run, warm_up) as workers:
@@ -63,7 +67,11 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     log.stage("html")
     log.progress("pdf: writing HTML")
     units = plan_units(site, info, linker, log.warn)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _check_navigator(info.navigator)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise AixError(f"cannot create {out.parent}: {e.strerror}") from None
     with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
         store = out.parent / CACHE / out.stem if cache else Path(tmp)
         store.mkdir(parents=True, exist_ok=True)
@@ -99,7 +107,10 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         )
         buffer = io.BytesIO()
         merged.pdf.save(buffer)
-        write_atomic(out, buffer.getvalue())
+        try:
+            write_atomic(out, buffer.getvalue())
+        except OSError as e:
+            raise AixError(f"cannot write {out}: {e.strerror}") from None
         if cache:
             _prune(store, {u.key for u in units} | {f"img-{key}" for key in images})
     log.stage(None)
@@ -125,6 +136,19 @@ def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: in
         )
         lines += [f"    {url}" for url in dict.fromkeys(merged.navigator_external)]
     return lines
+
+
+def _check_navigator(path: Path | None) -> None:
+    if path is None:
+        return
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if len(pdf.pages) == 0:
+                raise InputError(f"navigator {path} has no pages")
+    except pikepdf.PdfError as e:
+        raise InputError(f"navigator {path} is not a readable PDF ({e})") from None
 
 
 def _render_all(site, units, store: Path, log: BuildLog, workers: Workers, jobs: int):
