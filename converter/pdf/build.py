@@ -64,9 +64,6 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     site = build_model(root)
     info = document_info(site, navigator)
     linker = Linker(site, log.warn, internal=placeholder)
-    log.stage("html")
-    log.progress("pdf: writing HTML")
-    units = plan_units(site, info, linker, log.warn)
     _check_navigator(info.navigator)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -75,8 +72,10 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
         store = out.parent / CACHE / out.stem if cache else Path(tmp)
         store.mkdir(parents=True, exist_ok=True)
-        log.stage("render")
-        metas, rendered = _render_all(site, units, store, log, workers, jobs)
+        log.stage("html and render")
+        log.progress("pdf: writing HTML")
+        planned = plan_units(site, info, linker, log.warn)
+        units, metas, rendered = _render_all(site, planned, store, log, workers, jobs)
         for unit, meta in zip(units, metas, strict=True):
             for url, why in meta["refused"]:
                 log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {why}")
@@ -151,42 +150,51 @@ def _check_navigator(path: Path | None) -> None:
         raise InputError(f"navigator {path} is not a readable PDF ({e})") from None
 
 
-def _render_all(site, units, store: Path, log: BuildLog, workers: Workers, jobs: int):
-    """Every part's metadata, rendering the parts the cache lacks; and how many were rendered."""
+def _render_all(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int):
+    """The parts, their metadata, and how many were rendered. A part the cache lacks goes to a worker as
+    soon as its HTML is written; what no worker has taken when all are written goes longest first."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
-    metas: dict[str, dict] = {}
-    todo: dict[str, Job] = {}
-    for unit in units:
+    units, metas, todo, rasters = [], {}, {}, {}
+    pool = jobs > 1
+    for unit in planned:
+        units.append(unit)
         meta_file = store / f"{unit.key}.json"
-        if meta_file.is_file() and (store / f"{unit.key}.pdf").is_file():
+        if unit.key in todo or unit.key in metas:
+            pass
+        elif meta_file.is_file() and (store / f"{unit.key}.pdf").is_file():
             metas[unit.key] = json.loads(meta_file.read_text(encoding="utf-8"))
-        elif unit.key not in todo:
-            todo[unit.key] = Job(
-                unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file)
-            )
-    todo_jobs: list = sorted(todo.values(), key=lambda job: len(job.html), reverse=True)  # longest first
-    rasters = {key: raster for unit in units for key, raster in unit.rasters.items()}
-    for key, raster in rasters.items():  # images to convert, after the parts: they fill the gaps
-        if not (store / f"img-{key}.pdf").is_file():
-            todo_jobs.append(("image", raster, str(store / f"img-{key}.pdf")))
-    done_pages = sum(len(m["pages"]) for m in metas.values())
-    if todo_jobs:
-        log.progress(f"pdf: rendering {len(todo_jobs)} of {len(units)} parts")
-        if jobs == 1:
-            results = map(run, todo_jobs)
         else:
-            workers.start(min(jobs, len(todo_jobs)))
-            results = workers.map_unordered(todo_jobs)
-        try:
-            for n, meta in enumerate(results, 1):
-                if "key" in meta:
-                    metas[meta["key"]] = meta
-                    done_pages += len(meta["pages"])
-                log.progress(f"pdf: rendered {n}/{len(todo_jobs)} parts and images ({done_pages} pages)")
-        except WorkerError as e:
-            raise AixError(f"rendering failed: {e}") from None
-    return [metas[u.key] for u in units], len(todo)
+            job = Job(unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file))
+            todo[unit.key] = job
+            if pool:
+                workers.start(min(jobs, len(todo)))
+                workers.submit(job)
+        for key, raster in unit.rasters.items():
+            if key not in rasters and not (store / f"img-{key}.pdf").is_file():
+                rasters[key] = ("image", raster, str(store / f"img-{key}.pdf"))
+    jobs_left = len(todo) + len(rasters)
+    done_pages = sum(len(m["pages"]) for m in metas.values())
+    if not jobs_left:
+        return units, [metas[u.key] for u in units], 0
+    log.progress(f"pdf: rendering {len(todo)} of {len(units)} parts")
+    if pool:
+        workers.start(min(jobs, jobs_left))
+        for task in rasters.values():  # images after the parts: short, they fill the gaps at the end
+            workers.submit(task)
+        workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
+        results = workers.results()
+    else:
+        results = map(run, [*sorted(todo.values(), key=lambda job: -len(job.html)), *rasters.values()])
+    try:
+        for n, meta in enumerate(results, 1):
+            if "key" in meta:
+                metas[meta["key"]] = meta
+                done_pages += len(meta["pages"])
+            log.progress(f"pdf: rendered {n}/{jobs_left} parts and images ({done_pages} pages)")
+    except WorkerError as e:
+        raise AixError(f"rendering failed: {e}") from None
+    return units, [metas[u.key] for u in units], len(todo)
 
 
 def _prune(store: Path, keep: set[str]) -> None:

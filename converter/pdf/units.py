@@ -10,6 +10,7 @@ part it renders, so merge.py turns them into jumps after the parts are joined.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -92,8 +93,9 @@ def _key(html: str, images: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> list[Unit]:
-    """The front matter first, then the parts of every page in document order."""
+def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> Iterator[Unit]:
+    """The front matter first, then the parts of every page in document order, each as soon as its HTML
+    is written (so that rendering an edited part can start before the rest is written)."""
     images = StampedImages()
     writer = HtmlWriter(site, linker, images, warn)
     sheets = _stylesheets()
@@ -105,7 +107,7 @@ def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> list[Unit]:
         + "</body></html>\n"
     )
     first = site.pages[0].headings[0].source if site.pages else Source("", 0)
-    units = [Unit(_key(front, []), "contents", front, first)]
+    yield Unit(_key(front, []), "contents", front, first)
     for page in site.pages:
         blocks = split_blocks(page)
         for n, part in enumerate(blocks):
@@ -115,5 +117,4 @@ def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> list[Unit]:
             label = page.path + (f" (part {n + 1})" if len(blocks) > 1 else "")
             line = part[0].line if part else page.body_line
             key = _key(html, images.used)
-            units.append(Unit(key, label, html, Source(page.rel, line), page, rasters=images.rasters))
-    return units
+            yield Unit(key, label, html, Source(page.rel, line), page, rasters=images.rasters)

@@ -2,14 +2,14 @@
 and font set-up overlap with reading them.
 
 Plain forked processes, each with its own pipe: the parent starts no thread, so a worker added later is
-still forked from a single-threaded process. Jobs go to idle workers, longest first as given; a worker
+still forked from a single-threaded process. Jobs go to idle workers as they are submitted; a worker
 that dies (killed, out of memory) fails the build with a message instead of hanging it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
+import os
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -27,9 +27,9 @@ def _serve(conn: Connection, work: Callable[[Any], Any], warm: Callable[[], None
         try:
             job = conn.recv()
         except EOFError:
-            return
+            job = None
         if job is None:
-            return
+            os._exit(0)
         try:
             conn.send((True, work(job)))
         except BaseException as e:  # reported to the parent, which fails the build
@@ -50,6 +50,9 @@ class Workers:
     def __init__(self, work: Callable[[Any], Any], warm: Callable[[], None] | None = None):
         self.work, self.warm = work, warm
         self.workers: list[_Worker] = []
+        self._pending: deque = deque()
+        self._idle: list[_Worker] = []
+        self._busy: dict[Connection, _Worker] = {}
 
     def start(self, count: int) -> None:
         """Have `count` workers running (more are forked as asked; none are stopped)."""
@@ -59,17 +62,22 @@ class Workers:
             process.start()
             child.close()
             self.workers.append(_Worker(process, parent))
+            self._idle.insert(0, self.workers[-1])
 
-    def map_unordered(self, jobs: list) -> Iterator[Any]:
-        """Results as they come; each job goes to the next idle worker, in the order given."""
-        pending = deque(jobs)
-        idle = list(reversed(self.workers))
-        busy: dict[Connection, _Worker] = {}
-        while pending or busy:
-            while idle and pending:
-                worker = idle.pop()
-                worker.conn.send(pending.popleft())
-                busy[worker.conn] = worker
+    def submit(self, job: Any) -> None:
+        """Queue a job; an idle worker takes it at once."""
+        self._pending.append(job)
+        self._dispatch()
+
+    def order(self, key: Callable[[Any], Any]) -> None:
+        """Order the jobs no worker has taken yet (longest first keeps both workers busy to the end)."""
+        self._pending = deque(sorted(self._pending, key=key))
+
+    def results(self) -> Iterator[Any]:
+        """Results as they come, until every job submitted is done."""
+        while self._pending or self._busy:
+            self._dispatch()
+            busy = self._busy
             ready = wait([*busy, *(w.process.sentinel for w in busy.values())])
             for conn in [c for c in ready if c in busy]:
                 try:
@@ -78,7 +86,7 @@ class Workers:
                     raise WorkerError(
                         f"a renderer process died (exit code {busy[conn].process.exitcode})"
                     ) from None
-                idle.append(busy.pop(conn))
+                self._idle.append(busy.pop(conn))
                 if not ok:
                     raise WorkerError(value)
                 yield value
@@ -86,17 +94,21 @@ class Workers:
                 if worker.process.sentinel in ready and not worker.conn.poll():
                     raise WorkerError(f"a renderer process died (exit code {worker.process.exitcode})")
 
+    def _dispatch(self) -> None:
+        while self._idle and self._pending:
+            worker = self._idle.pop()
+            worker.conn.send(self._pending.popleft())
+            self._busy[worker.conn] = worker
+
     def close(self) -> None:
+        """Stop the workers at once: they keep nothing worth waiting for (a part is in the cache only once
+        its metadata is written, last), and one may still be loading WeasyPrint."""
         for worker in self.workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
+            worker.process.kill()
         for worker in self.workers:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join()
+            worker.process.join()
             worker.conn.close()
-        self.workers = []
+        self.workers, self._idle, self._busy, self._pending = [], [], {}, deque()
 
     def __enter__(self) -> Workers:
         return self
