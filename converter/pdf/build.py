@@ -1,7 +1,7 @@
 """`aix pdf`: sources -> parts (units.py) -> WeasyPrint in worker processes (render.py) -> one PDF (merge.py).
 
 Parts whose HTML, styles and images are unchanged come from the cache beside the output
-(``<output folder>/.aix-cache/``); ``--no-cache`` renders everything in a temporary folder instead.
+(``<output folder>/.aix-cache/<output name>/``); ``--no-cache`` renders everything in a temporary folder.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         )
         buffer = io.BytesIO()
         merged.pdf.save(buffer)
+        merged.close()
         try:
             write_atomic(out, buffer.getvalue())
         except OSError as e:

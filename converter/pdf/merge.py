@@ -42,6 +42,12 @@ class Merged:
     dangling: list[str] = field(default_factory=list)
     navigator_external: list[str] = field(default_factory=list)
     navigator_internal: int = 0
+    sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
+
+    def close(self) -> None:
+        for pdf in self.sources:
+            pdf.close()
+        self.pdf.close()
 
 
 def text_width(text: str, size: float) -> float:
@@ -60,7 +66,7 @@ def merge(
     """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
     out = pikepdf.new()
     merged = Merged(out)
-    opened: list[pikepdf.Pdf] = []
+    opened = merged.sources
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
 
     def append(part: Part, first: int = 0, last: int | None = None) -> None:
@@ -97,7 +103,6 @@ def merge(
         names.append(dests[name])
     out.Root.Names = out.make_indirect(Dictionary(Dests=out.make_indirect(Dictionary(Names=names))))
     out.Root.PageMode = Name.UseOutlines
-    merged._opened = opened  # keep the sources open until the merged file is saved
     return merged
 
 
