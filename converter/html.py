@@ -11,7 +11,8 @@ import html
 from typing import Any
 
 from .hrefs import Linker, Warn
-from .images import image_problem
+from .images import image_file, image_problem
+from .links import resolve
 from .markdown import plain_text
 from .model import Heading, Image, Link, Page, Site, Source
 from .sanitize import Sanitizer
@@ -53,6 +54,7 @@ class HtmlWriter:
         self.page: Page
         self.raw: Sanitizer
         self.html_index = [0, 0]  # the next link and image of the raw HTML being cleaned
+        self.raw_token: Token = {}
         self.tab_names: list[str] = []  # the titles of the tabs being rendered
         self.tab_index = 0
 
@@ -129,7 +131,7 @@ class HtmlWriter:
         return f"<pre><code{cls}>{html.escape(tok['raw'], quote=False)}</code></pre>\n"
 
     def block_html(self, tok: Token) -> str:
-        self.html_index = [tok["_link"], tok["_image"]]
+        self.html_index, self.raw_token = [tok["_link"], tok["_image"]], tok
         return self.raw.clean(tok["raw"])
 
     def thematic_break(self, tok: Token) -> str:
@@ -187,7 +189,7 @@ class HtmlWriter:
         return "\n"
 
     def inline_html(self, tok: Token) -> str:
-        self.html_index = [tok["_link"], tok["_image"]]
+        self.html_index, self.raw_token = [tok["_link"], tok["_image"]], tok
         return self.raw.clean(tok["raw"])
 
     def link(self, tok: Token) -> str:
@@ -213,20 +215,34 @@ class HtmlWriter:
         return element
 
     def _raw_url(self, tag: str, attr: str, value: str) -> str | None:
-        """URLs inside raw HTML, taken from the model in the order pages.py collected them."""
+        """URLs inside raw HTML, taken from the model in the order pages.py collected them (a URL the
+        model did not collect is resolved here, the same way)."""
         if tag == "a" and attr == "href":
-            link = self.page.links[self.html_index[0]]
-            self.html_index[0] += 1
+            link = _next(self.page.links, self.html_index, 0, value)
+            if link is None:
+                link = Link(value, "", self.where(self.raw_token), origin="html", page=self.page.path)
+                resolve(self.site, self.page, link)
             return self.href(link)
         if tag in ("img", "source") and attr == "src":
-            image = self.page.images[self.html_index[1]]
-            self.html_index[1] += 1
+            image = _next(self.page.images, self.html_index, 1, value)
+            if image is None:
+                image = Image(value, "", self.where(self.raw_token), page=self.page.path)
+                image.file = image_file(self.site, self.page, value)
             src = self.images.src(image)
             if src is None:
                 self.warn(image.source, "missing-image", image_problem(self.site, self.page, image))
                 return None
             return src
         return None  # other URLs (poster, background, cite, ...) are not followed
+
+
+def _next(nodes: list, index: list[int], which: int, value: str):
+    """The model's next link or image of the raw HTML being cleaned, when it is the one at hand."""
+    at = index[which]
+    if at < len(nodes) and (nodes[at].url if which == 0 else nodes[at].src) == value:
+        index[which] += 1
+        return nodes[at]
+    return None
 
 
 def _task(children: list[Token]) -> tuple[str, list[Token]] | None:

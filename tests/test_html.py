@@ -241,3 +241,11 @@ def _lands_inside(site, href: str) -> bool:
         return True
     rule = redirects.match(site, plain) if GO.match(plain) else None
     return rule is not None and rule.target is not None
+
+
+def it_resolves_raw_html_urls_the_model_did_not_collect(make_site):
+    body = '<A HREF="/docs/b/#b-heading">up</A> <IMG SRC="/images/pic.png" ALT="p">\n'
+    _, log, pages = _render(make_site, body)
+    assert '<a href="#b-heading">up</a>' in pages[0]
+    assert '<img src="images/pic.png" alt="p">' in pages[0]
+    assert log.warnings == []
