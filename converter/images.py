@@ -14,9 +14,10 @@ from .model import Image, Page, Site
 
 
 def resolve_images(site: Site) -> None:
+    allowed = roots(site)
     for page in site.pages:
         for image in page.images:
-            image.file = image_file(site, page, image.src)
+            image.file = image_file(site, page, image.src, allowed)
 
 
 def roots(site: Site) -> tuple[Path, Path]:
@@ -39,9 +40,9 @@ def _candidates(site: Site, page: Page, src: str) -> list[Path]:
     ]
 
 
-def image_file(site: Site, page: Page, src: str) -> Path | None:
+def image_file(site: Site, page: Page, src: str, allowed: tuple[Path, ...] | None = None) -> Path | None:
     """The file an image source names, resolved and inside static/ or content/; None otherwise."""
-    allowed = roots(site)
+    allowed = allowed or roots(site)
     for candidate in _candidates(site, page, src):
         resolved = candidate.resolve()
         if resolved.is_file() and any(resolved.is_relative_to(root) for root in allowed):
