@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 SITE   ?= sources
 CORPUS ?= ../shared/corpus
 BUILD  := build
+PDF    ?= $(BUILD)/aix-sample.pdf
+NAVIGATOR ?=
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup check test lint bench clean html pdf docx sync handout import
@@ -31,11 +34,18 @@ lint: $(BIN)/aix ## ruff check and format check
 	$(BIN)/ruff format --check converter tests tools
 
 bench: $(BIN)/aix ## Benchmarks on ../shared/corpus, with the peers measured in the same run
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)
 	$(BIN)/python tools/bench.py --corpus $(CORPUS)
 
 import: $(BIN)/aix ## Word file into Markdown: make import DOCX=file.docx [OUT=build/import] [FORCE=1]
 	@test -n "$(DOCX)" || { echo "make import: give DOCX=path/to/file.docx" >&2; exit 2; }
 	$(BIN)/aix import "$(DOCX)" -o "$(or $(OUT),$(BUILD)/import)" $(if $(FORCE),--force)
+
+html: $(BIN)/aix ## Build the sample document as one HTML page: build/html/index.html
+	$(BIN)/aix html $(SITE) -o $(BUILD)/html
+
+pdf: $(BIN)/aix ## Build the sample document's release PDF: build/aix-sample.pdf (PDF=, NAVIGATOR= to change)
+	$(BIN)/aix pdf $(SITE) -o $(PDF) $(if $(NAVIGATOR),--navigator $(NAVIGATOR))
 
 clean: ## Remove build output and caches
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis

@@ -98,6 +98,37 @@ def import_(docx_file: str, out_dir: str, force: bool) -> None:
     click.echo(f"wrote {target} ({len(result.headings)} headings, {len(result.images)} image(s))", err=True)
 
 
+@cli.command("html")
+@SITE
+@click.option("-o", "--output", "out", default="build/html", show_default=True, help="Folder to write.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
+def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
+    """The whole document as one HTML page (DIR/index.html), images and styles beside it."""
+    from .buildlog import BuildLog
+    from .htmldoc import write_html
+
+    write_html(site, out, BuildLog(quiet=quiet, strict=strict))
+
+
+@cli.command("pdf")
+@SITE
+@click.option("-o", "--output", "out", default="build/aix.pdf", show_default=True, help="PDF to write.")
+@click.option("--navigator", type=click.Path(path_type=str), help="Navigator PDF (overrides aix.yaml).")
+@click.option("--no-cache", is_flag=True, help="Render every part afresh (a cold build).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: the CPUs, at most 4).")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
+def pdf_command(
+    site: str, out: str, navigator: str | None, no_cache: bool, jobs: int | None, strict: bool, quiet: bool
+) -> None:
+    """The release PDF: cover, navigator, contents with page numbers, every link a jump inside."""
+    from .buildlog import BuildLog
+    from .pdf.build import build_pdf
+
+    build_pdf(site, out, BuildLog(quiet=quiet, strict=strict), navigator, cache=not no_cache, jobs=jobs)
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

@@ -47,6 +47,7 @@ class Heading:
         ""  # the text Hugo derives the id from (typographic dashes, last line of a setext heading)
     )
     scope: int = 0  # id scope: 0 is the page; Hugo renders {{< >}} shortcode content with ids of its own
+    doc_id: str = ""  # unique in the whole document (docids.py): the Hugo id, or page-prefixed when repeated
 
 
 LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail"]

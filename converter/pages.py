@@ -15,6 +15,7 @@ ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 TITLE_KEY = re.compile(r"^title\s*[:=]", re.M)
 URL_ARGS = ("link", "href", "url")
 IMAGE_ARGS = ("src", "image", "img")
+NODES = frozenset(("heading", "link", "image", "shortcode", "inline_html", "block_html"))
 
 
 def parse_pages(site: Site) -> None:
@@ -105,6 +106,13 @@ class _Collector:
             kind = tok["type"]
             if "_line" in tok:
                 self.locator.seek_line(tok["_line"])
+            if kind in NODES:  # writers find a token's model nodes by these indices into the page's lists
+                tok["_heading"], tok["_link"], tok["_image"], tok["_shortcode"] = (
+                    len(self.page.headings),
+                    len(self.page.links),
+                    len(self.page.images),
+                    len(self.page.shortcodes),
+                )
             if kind == "heading":
                 self.heading(tok, scope)
             elif kind == "link":

@@ -6,6 +6,8 @@ import gc
 from pathlib import Path
 
 from .anchors import assign_ids
+from .docids import assign_doc_ids
+from .images import resolve_images
 from .links import resolve_links
 from .model import Site
 from .pages import parse_pages
@@ -17,6 +19,8 @@ TRANSFORMS = [
     ("parse", parse_pages),  # Markdown -> blocks, headings, links, images, shortcodes
     ("anchors", assign_ids),  # Hugo's heading ids
     ("links", resolve_links),  # every link to (page, anchor) or outside
+    ("images", resolve_images),  # every image to its local file, when there is one inside the site
+    ("docids", assign_doc_ids),  # heading ids unique in the whole document, for the one-file HTML and PDF
 ]
 
 

@@ -94,7 +94,9 @@ def _one(site: Site, selector: str, notes: list[str]) -> Section:
         )
     page, heading = matches[0]
     if len(matches) > 1:
-        others = ", ".join(f"{p.path.removeprefix('docs/').removesuffix('.md')}#{h.id}" for p, h in matches[1:4])
+        others = ", ".join(
+            f"{p.path.removeprefix('docs/').removesuffix('.md')}#{h.id}" for p, h in matches[1:4]
+        )
         notes.append(
             f"'{selector}' matches {len(matches)} headings; took {heading.text} ({heading.source}); "
             f"to take another, give page#id, e.g. {others}"

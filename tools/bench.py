@@ -4,10 +4,13 @@ measured in the same run. Prints figures; asserts nothing (timings do not belong
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -75,15 +78,150 @@ def bench_import(corpus: Path) -> None:
     print_table(table(corpus))
 
 
+class TreeMemory:
+    """Peak of the summed resident memory of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.02):
+        self.pid, self.every, self.peak = pid, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree_rss(self) -> int:
+        parents: dict[int, int] = {}
+        rss: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+        tree, frontier = {self.pid}, [self.pid]
+        while frontier:
+            parent = frontier.pop()
+            for pid, ppid in parents.items():
+                if ppid == parent and pid not in tree:
+                    tree.add(pid)
+                    frontier.append(pid)
+        return sum(rss.get(pid, 0) for pid in tree)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_measured(command: list[str]) -> tuple[float, int, int]:
+    """Wall time, peak summed memory of a command and everything it starts (bytes, sampled), and the
+    largest ru_maxrss among them (bytes, from wait4: the process and the children it waited for)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+        memory = TreeMemory(process.pid)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        peak = memory.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            err.seek(0)
+            raise SystemExit(
+                f"bench: {command[0]} failed ({process.returncode}): {err.read().decode()[-2000:]}"
+            )
+    return wall, peak, usage.ru_maxrss * 1024
+
+
+def chromium_command(index: Path, pdf: Path, profile: Path) -> list[str]:
+    return [
+        shutil.which("chromium") or "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        index.as_uri(),
+    ]
+
+
+def bench_pdf(corpus: Path, runs: int = 3) -> None:
+    """The aix-2026 release PDF against Chromium printing the same HTML: cold, one-section rebuild, memory."""
+    if shutil.which("chromium") is None:
+        print("bench pdf: chromium is not installed (make bench installs it)", file=sys.stderr)
+        return
+    aix = str(Path(sys.executable).parent / "aix")
+    navigator = corpus / "navigator" / "owaspainavigator-2026.pdf"
+    with tempfile.TemporaryDirectory(prefix="aix-bench-") as tmp:
+        tmp = Path(tmp)
+        site = tmp / "aix-2026"
+        shutil.copytree(corpus / "aix-2026", site)
+        subprocess.run([aix, "html", str(site), "-o", str(tmp / "html"), "-q"], check=True)
+        index = tmp / "html" / "index.html"
+        out = tmp / "out" / "aix-2026.pdf"
+        build = [aix, "pdf", str(site), "-o", str(out), "-q", "--navigator", str(navigator)]
+        cold, cold_mem, chrome, chrome_mem, maxrss = [], [], [], [], []
+        for n in range(runs):  # alternate, so that both see the same machine
+            wall, peak, largest = run_measured([*build, "--no-cache"])
+            cold.append(wall)
+            cold_mem.append(peak)
+            maxrss.append(largest)
+            shutil.rmtree(tmp / "chromium", ignore_errors=True)
+            wall, peak, _ = run_measured(chromium_command(index, tmp / "chromium.pdf", tmp / "chromium"))
+            chrome.append(wall)
+            chrome_mem.append(peak)
+            print(f"  run {n + 1}: aix cold {cold[-1]:.1f} s, chromium {chrome[-1]:.1f} s", file=sys.stderr)
+        run_measured(build)  # fill the cache
+        page = site / "content" / "docs" / "3_development_time_threats.md"
+        lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if i > 100 and line[:1].isalpha() and len(line) > 80)
+        edits = []
+        for n in range(runs):  # a sentence added to one paragraph of one section
+            edited = lines[:at] + [lines[at].rstrip("\n") + f" An edit, number {n}.\n"] + lines[at + 1 :]
+            page.write_text("".join(edited), encoding="utf-8")
+            edits.append(run_measured(build)[0])
+        c, k, e = statistics.median(chrome), statistics.median(cold), statistics.median(edits)
+        mb = 1 / 1e6
+        print(
+            f"pdf aix-2026 cold (--no-cache): {k:.1f} s; chromium --print-to-pdf: {c:.1f} s; ratio {k / c:.2f} (target <= 1.0)"
+        )
+        print(
+            f"pdf aix-2026 rebuild after editing one section: {e:.1f} s; ratio to chromium {e / c:.2f} (target <= 0.3)"
+        )
+        print(
+            f"pdf peak memory, all processes summed: aix {max(cold_mem) * mb:.0f} MB (target <= 500), "
+            f"chromium {max(chrome_mem) * mb:.0f} MB; largest single aix process (ru_maxrss) {max(maxrss) * mb:.0f} MB"
+        )
+        print(f"  medians of {runs} runs; cold runs {', '.join(f'{t:.1f}' for t in cold)} s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run one benchmark: load, import")
+    parser.add_argument("--only", help="run one benchmark: load, import or pdf")
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing (pdf)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench: {args.corpus} is absent; nothing to measure", file=sys.stderr)
         return 1
-    benches = {"load": bench_load_check, "import": bench_import}
+    benches = {
+        "load": bench_load_check,
+        "import": bench_import,
+        "pdf": lambda corpus: bench_pdf(corpus, args.runs),
+    }
+    if args.only is not None and args.only not in benches:
+        parser.error(f"--only takes one of {', '.join(benches)}")
     for name, bench in benches.items():
         if args.only in (None, name):
             bench(args.corpus)

@@ -1,0 +1,99 @@
+"""One part of the document to a PDF, in a worker process: WeasyPrint with the safe fetcher.
+
+Returns what the merge needs and what the PDF's own names would not say exactly: the page count and the
+box of every anchor on every page (in PDF points from the bottom left), and the warnings WeasyPrint gave
+(missing glyphs, refused fetches) so that cached parts can report them again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+PX = 0.75  # CSS px to PDF points
+
+
+@dataclass(slots=True)
+class Job:
+    key: str
+    html: str
+    base_url: str
+    roots: list[str]
+    pdf: str  # where to write the part
+    meta: str  # where to write its metadata (JSON)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith(".notdef glyph"):
+            code = "missing-glyph"
+        elif message.startswith(("Failed to load", "refused")):
+            code = "refused-fetch"
+        else:
+            code = "renderer"
+        self.messages.append((code, message.splitlines()[0]))
+
+
+def render(job: Job) -> dict:
+    """Render a part; writes its PDF and metadata and returns the metadata."""
+    from weasyprint import HTML
+    from weasyprint.logger import LOGGER
+
+    from .fetcher import SafeFetcher
+
+    collect = _Collect()
+    refusals: list[tuple[str, str]] = []
+    LOGGER.addHandler(collect)
+    try:
+        fetcher = SafeFetcher([Path(r) for r in job.roots], lambda url, why: refusals.append((url, why)))
+        document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
+        pages = []
+        for page in document.pages:
+            height = page.height
+            anchors = {
+                name: [
+                    round(x1 * PX, 2),
+                    round((height - y1) * PX, 2),
+                    round(x2 * PX, 2),
+                    round((height - y2) * PX, 2),
+                ]
+                for name, (x1, y1, x2, y2) in page.anchors.items()
+            }
+            pages.append({"width": page.width * PX, "height": height * PX, "anchors": anchors})
+        document.write_pdf(job.pdf)
+    finally:
+        LOGGER.removeHandler(collect)
+    meta = {
+        "key": job.key,
+        "pages": pages,
+        "warnings": collect.messages,
+        "refused": refusals,
+    }
+    tmp = Path(job.meta + ".tmp")
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    tmp.replace(job.meta)  # the metadata lands last: a part without it is not in the cache
+    return meta
+
+
+def run(task: Job | tuple) -> dict:
+    """A worker's task: a part to render, or ("image", raster, path) to convert."""
+    if isinstance(task, Job):
+        return render(task)
+    from .images import convert
+
+    _, raster, path = task
+    return {"image": convert(raster, path)}
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load the fonts while the parent process reads the sources."""
+    from weasyprint import HTML
+
+    HTML(string="<p>aix ✅ 数据</p>").render().write_pdf()
