@@ -47,6 +47,9 @@ html: $(BIN)/aix ## Build the sample document as one HTML page: build/html/index
 pdf: $(BIN)/aix ## Build the sample document's release PDF: build/aix-sample.pdf (PDF=, NAVIGATOR= to change)
 	$(BIN)/aix pdf $(SITE) -o $(PDF) $(if $(NAVIGATOR),--navigator $(NAVIGATOR))
 
+handout: $(BIN)/aix ## A sample handout: build/handout.pdf (SELECT="go:promptinjection --with-controls")
+	$(BIN)/aix handout $(SITE) $(or $(SELECT),go:promptinjection --with-controls) -o $(BUILD)/handout.pdf
+
 clean: ## Remove build output and caches
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -prune -exec rm -rf {} +

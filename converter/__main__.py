@@ -129,6 +129,33 @@ def pdf_command(
     build_pdf(site, out, BuildLog(quiet=quiet, strict=strict), navigator, cache=not no_cache, jobs=jobs)
 
 
+@cli.command("handout")
+@click.argument("site", type=click.Path(path_type=str))
+@click.argument("selectors", nargs=-1)
+@click.option("-o", "--output", "out", default="build/handout.pdf", show_default=True, help="PDF to write.")
+@click.option("--with-controls", is_flag=True, help="Add the control sections the threats link to.")
+@click.option("--navigator", "nav", is_flag=True, help="The one-page navigator handout.")
+@click.option("--navigator-file", type=click.Path(path_type=str), help="Navigator PDF (overrides aix.yaml).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--no-link-notes", is_flag=True, help="Leave out the numbered notes of outside links.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Errors only.")
+def handout_command(
+    site, selectors, out, with_controls, nav, navigator_file, paper, no_link_notes, strict, quiet
+):
+    """Printable sections: SELECTOR is 2.1, #heading-id, go:<name> or docs/<page>.md (several allowed)."""
+    from .buildlog import BuildLog
+    from .handout import build_handout, navigator_handout
+
+    log = BuildLog(quiet=quiet, strict=strict)
+    if nav:
+        navigator_handout(site, out, log, navigator_file, paper)
+        return
+    if not selectors:
+        raise click.UsageError("give at least one SELECTOR (e.g. go:promptinjection or 2.1), or --navigator")
+    build_handout(site, list(selectors), out, log, with_controls, paper, not no_link_notes)
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

@@ -37,6 +37,12 @@ class BuildLog:
             self._seen.add(key)
             self.warnings.append(Finding(file, line, "warning", code, message))
 
+    def note(self, text: str) -> None:
+        """Something the user should know that is not a problem (which heading a selector took)."""
+        if not self.quiet:
+            self.done()
+            self.stream.write(f"note: {text}\n")
+
     def count(self, code: str) -> int:
         return sum(w.code == code for w in self.warnings)
 

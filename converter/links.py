@@ -114,3 +114,14 @@ def target_exists(site: Site, target: Target | None) -> bool:
         return False
     page = site.find_page(target.page)
     return page is not None and (target.anchor is None or target.anchor in page.ids)
+
+
+def permalinks(site: Site) -> dict[Target, str]:
+    """The permalink (/go/ path) of each section that has one: /go/ before /goto/, the first rule first."""
+    best: dict[Target, str] = {}
+    for rule in site.redirects:
+        if rule.target and rule.source.startswith("/") and target_exists(site, rule.target):
+            current = best.get(rule.target)
+            if current is None or (current.startswith("/goto/") and rule.source.startswith("/go/")):
+                best[rule.target] = rule.source
+    return best

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import redirects
+from . import links, redirects
 from .anchors import sanitize
 from .links import site_path, target_exists
 from .model import Link, Page, Site, Target
@@ -37,7 +37,7 @@ class Edit:
 
 def plan(site: Site) -> list[Edit]:
     edits: list[Edit] = []
-    permalinks = _permalinks(site)
+    permalinks = links.permalinks(site)
     for page in site.pages:
         for link in page.links:
             new, why = _fixed_url(site, link, permalinks)
@@ -47,17 +47,6 @@ def plan(site: Site) -> list[Edit]:
                     edits.append(edit)
         edits += _number_style(page)
     return edits
-
-
-def _permalinks(site: Site) -> dict[Target, str]:
-    """The /go/ permalink of each section, preferring /go/ over /goto/ and the first rule."""
-    best: dict[Target, str] = {}
-    for rule in site.redirects:
-        if rule.target and rule.source.startswith("/") and target_exists(site, rule.target):
-            current = best.get(rule.target)
-            if current is None or (current.startswith("/goto/") and rule.source.startswith("/go/")):
-                best[rule.target] = rule.source
-    return best
 
 
 def _fixed_url(site: Site, link: Link, permalinks: dict[Target, str]) -> tuple[str | None, str]:

@@ -206,10 +206,29 @@ def bench_pdf(corpus: Path, runs: int = 3) -> None:
         print(f"  medians of {runs} runs; cold runs {', '.join(f'{t:.1f}' for t in cold)} s")
 
 
+def bench_handout(corpus: Path, runs: int = 3) -> None:
+    """A one-section handout of aix-2026 (target < 3 s), as a command, and the prompt-injection handout
+    with its controls."""
+    aix = str(Path(sys.executable).parent / "aix")
+    site = str(corpus / "aix-2026")
+    with tempfile.TemporaryDirectory(prefix="aix-bench-") as tmp:
+        for args, what in (
+            (["2.4"], "one section (2.4 Model exfiltration)"),
+            (["go:promptinjection"], "one section (go:promptinjection)"),
+            (["go:promptinjection", "--with-controls"], "go:promptinjection --with-controls"),
+        ):
+            command = [aix, "handout", site, *args, "-o", f"{tmp}/h.pdf", "-q"]
+            times = [run_measured(command)[0] for _ in range(runs)]
+            pages = len(__import__("pypdf").PdfReader(f"{tmp}/h.pdf").pages)
+            print(
+                f"handout aix-2026 {what}: {statistics.median(times):.2f} s, {pages} pages (target < 3 s for one section)"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run one benchmark: load, import or pdf")
+    parser.add_argument("--only", help="run one benchmark: load, import, pdf or handout")
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (pdf)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -219,6 +238,7 @@ def main() -> int:
         "load": bench_load_check,
         "import": bench_import,
         "pdf": lambda corpus: bench_pdf(corpus, args.runs),
+        "handout": lambda corpus: bench_handout(corpus, args.runs),
     }
     if args.only is not None and args.only not in benches:
         parser.error(f"--only takes one of {', '.join(benches)}")
