@@ -100,7 +100,7 @@ class _Collector:
             elif kind == "link":
                 self.link(tok)
             elif kind == "image":
-                self.image(tok["attrs"]["url"], plain_text(tok.get("children")), "markdown")
+                tok["_image"] = self.image(tok["attrs"]["url"], plain_text(tok.get("children")), "markdown")
             elif kind == "shortcode":
                 scope = self.shortcode(tok, scope)
                 continue
@@ -130,6 +130,7 @@ class _Collector:
             scope=scope,
         )
         self.page.headings.append(heading)
+        tok["_heading"] = heading  # writers find the model node of a token
         self.walk(tok.get("children") or [], scope)
 
     def link(self, tok: Token) -> None:
@@ -143,12 +144,15 @@ class _Collector:
             origin, needles = "markdown", tuple(f"({u}" for u in _url_forms(url)) + _url_forms(url)
         line = self.locator.line(*needles)
         written = _as_written(url, self.locator.text)
-        self.page.links.append(Link(written, text, self.source(line), origin, page=self.page.path))
+        tok["_link"] = link = Link(written, text, self.source(line), origin, page=self.page.path)
+        self.page.links.append(link)
 
-    def image(self, url: str, alt: str, origin: str) -> None:
+    def image(self, url: str, alt: str, origin: str) -> Image:
         line = self.locator.line(*_url_forms(url))
         written = _as_written(url, self.locator.text)
-        self.page.images.append(Image(written, alt, self.source(line), page=self.page.path))
+        image = Image(written, alt, self.source(line), page=self.page.path)
+        self.page.images.append(image)
+        return image
 
     def shortcode(self, tok: Token, scope: int) -> int:
         line = tok.get("_line") or self.locator.line(tok["raw"])
@@ -188,7 +192,7 @@ class _Collector:
         return scope
 
     def raw_html(self, raw: str) -> None:
-        for tag, _attr, value in _html_refs(raw):
+        for tag, _attr, value in html_refs(raw):
             if tag == "a":
                 line = self.locator.line(value)
                 self.page.links.append(Link(value, "", self.source(line), "html", page=self.page.path))
@@ -223,7 +227,7 @@ class _RefParser(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _html_refs(raw: str) -> list[tuple[str, str, str]]:
+def html_refs(raw: str) -> list[tuple[str, str, str]]:
     if "<" not in raw or ("href" not in raw and "src" not in raw):
         return []
     parser = _RefParser()
