@@ -33,6 +33,9 @@ lint: $(BIN)/aix ## ruff check and format check
 bench: $(BIN)/aix ## Benchmarks on ../shared/corpus, with the peers measured in the same run
 	$(BIN)/python tools/bench.py --corpus $(CORPUS)
 
+docx: $(BIN)/aix ## Word snapshot of the sample for review and aix sync: build/<title>-<date>.docx
+	$(BIN)/aix docx $(SITE) $(if $(OUT),-o $(OUT))
+
 clean: ## Remove build output and caches
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -82,6 +82,30 @@ def normalize(site: str, write: bool, force: bool) -> None:
     click.echo(f"wrote {len(changed)} file(s)", err=True)
 
 
+@cli.command()
+@SITE
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="Where to write (build/<title>-<date>.docx)."
+)
+def docx(site: str, output: str | None) -> None:
+    """The Word snapshot of the site, made for review in Word and for `aix sync`."""
+    from pathlib import Path
+
+    from .docx_export import default_output, export_docx, meta_of
+    from .pipeline import build_model
+
+    model = build_model(site)
+    meta = meta_of(model)
+    report = export_docx(model, Path(output) if output else default_output(meta), meta)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    click.echo(
+        f"wrote {report.path}: {report.pages} pages, {report.bookmarks} heading bookmarks, "
+        f"{report.internal_links} internal links, {report.images} images",
+        err=True,
+    )
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

@@ -50,15 +50,39 @@ def bench_load_check(corpus: Path) -> None:
             )
 
 
+def _concatenated(site_root: Path, into: Path) -> Path:
+    """The site's pages as one Markdown file, the input of the plain-pandoc peer."""
+    into.write_text("".join(p.raw + "\n" for p in build_model(site_root).pages), encoding="utf-8")
+    return into
+
+
+def bench_docx(corpus: Path) -> None:
+    from converter import pandoc
+    from converter.docx_export import export_docx
+
+    site_root = corpus / "aix-2026"
+    with tempfile.TemporaryDirectory() as tmp:
+        md = _concatenated(site_root, Path(tmp) / "all.md")
+        out = Path(tmp) / "plain.docx"
+        peer = timed(
+            lambda: pandoc.run(["-f", "gfm", "-t", "docx", str(md), "-o", str(out)], cwd=site_root), 3
+        )
+        ours = timed(lambda: export_docx(build_model(site_root), Path(tmp) / "aix.docx"), 3)
+    print(
+        f"docx aix-2026: aix docx {ours:.2f} s, plain pandoc -f gfm -t docx {peer:.2f} s: "
+        f"{ours / peer:.2f}x (target <= 1.5x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run one benchmark: load")
+    parser.add_argument("--only", help="run one benchmark: load, docx, sync")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench: {args.corpus} is absent; nothing to measure", file=sys.stderr)
         return 1
-    benches = {"load": bench_load_check}
+    benches = {"load": bench_load_check, "docx": bench_docx}
     for name, bench in benches.items():
         if args.only in (None, name):
             bench(args.corpus)
