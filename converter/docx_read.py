@@ -55,6 +55,7 @@ class Element:
     bookmarks: list[str] = field(default_factory=list)  # other bookmarks inside (heading bookmarks)
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     merge_next: bool = False  # its paragraph mark is (accepted as) deleted: it joins the next paragraph
+    urls: dict[str, str] = field(default_factory=dict)  # link key (as in the ir) -> the URL as written
 
 
 @dataclass(slots=True)
@@ -319,12 +320,14 @@ class WordReader:
                 self._run(child, out, deleted)
             elif tag == T_HYPERLINK:
                 target = self._hyperlink_target(child)
+                self._remember(target)
                 self._links.append(target)
                 self._inline(child, out, deleted)
                 self._links.pop()
             elif tag == W + "fldSimple":
                 target = _field_link(child.get(W + "instr") or "")
                 if target is not None:
+                    self._remember(target)
                     self._links.append(target)
                 self._inline(child, out, deleted)
                 if target is not None:
@@ -352,6 +355,10 @@ class WordReader:
             elif tag in (M + "oMath", M + "oMathPara"):
                 text = "".join(t.text or "" for t in child.iter(M + "t"))
                 out.append((text, self._current_marks(())))
+
+    def _remember(self, url: str) -> None:
+        if url and not url.startswith("#") and self._element is not None:
+            self._element.urls.setdefault(link_key(url), url)
 
     def _hyperlink_target(self, link: etree._Element) -> str:
         anchor = link.get(W + "anchor")
@@ -427,6 +434,7 @@ class WordReader:
             field_[1] = "result"
             target = _field_link(field_[0])
             if target is not None:
+                self._remember(target)
                 self._links.append(target)
                 field_[2] = True
         elif kind == "end" and self._fields:
