@@ -173,7 +173,10 @@ def sync(
         names = ", ".join(c.rel for c in deleted)
         raise AixError(f"would delete {names}", hint="pass --allow-delete to delete pages deleted in Word")
     refuse_uncommitted([c.path for c in result.changes], model.root, force)
-    write_all([(c.path, c.new) for c in result.changes])
+    try:
+        write_all([(c.path, c.new) for c in result.changes])
+    except OSError as e:
+        raise AixError(f"writing failed ({e}); no source file was changed") from None
     click.echo(summary.replace("to change", "changed"), err=True)
 
 

@@ -74,6 +74,24 @@ def bench_docx(corpus: Path) -> None:
     )
 
 
+def bench_sync(corpus: Path) -> None:
+    from converter import pandoc
+    from converter.docx_export import export_docx
+    from converter.sync import Syncer
+
+    site_root = corpus / "aix-2026"
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshot = Path(tmp) / "aix-2026.docx"
+        export_docx(build_model(site_root), snapshot)
+        out = Path(tmp) / "plain.md"
+        peer = timed(lambda: pandoc.run(["-f", "docx", "-t", "gfm", str(snapshot), "-o", str(out)]), 3)
+        ours = timed(lambda: Syncer(snapshot, build_model(site_root)).plan(), 3)
+    print(
+        f"sync aix-2026 (no edits): aix sync {ours:.2f} s, plain pandoc -f docx -t gfm {peer:.2f} s: "
+        f"{ours / peer:.2f}x (target <= 1.0x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -82,7 +100,7 @@ def main() -> int:
     if not args.corpus.is_dir():
         print(f"bench: {args.corpus} is absent; nothing to measure", file=sys.stderr)
         return 1
-    benches = {"load": bench_load_check, "docx": bench_docx}
+    benches = {"load": bench_load_check, "docx": bench_docx, "sync": bench_sync}
     for name, bench in benches.items():
         if args.only in (None, name):
             bench(args.corpus)
