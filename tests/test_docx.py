@@ -217,6 +217,17 @@ def it_converts_to_pdf_with_libreoffice(sample_snapshot, soffice, tmp_path):
     assert len(links) >= 60
 
 
+def it_converts_aix_2026_to_pdf_with_libreoffice(corpus_snapshot, soffice, tmp_path):
+    from pypdf import PdfReader
+
+    _, out, _ = corpus_snapshot
+    reader = PdfReader(str(soffice(out, "pdf", tmp_path)))
+    assert len(reader.pages) > 150
+    assert "2. Input threats" in "".join(
+        reader.pages[n].extract_text() for n in range(len(reader.pages) // 3)
+    )
+
+
 def it_makes_the_reference_styles_reproducibly():
     import importlib.util
 
