@@ -228,12 +228,12 @@ def finish(
     parts["word/numbering.xml"], document = _one_bullet_definition(parts.get("word/numbering.xml"), document)
     document = document.replace(b'<w:tblW w:type="auto" w:w="0" />', b'<w:tblW w:type="pct" w:w="5000" />')
     parts["word/document.xml"] = document
-    fps = _fingerprints(raw, parts, {u.uid for u in writer.units})
+    fps, part_fps = _fingerprints(raw, parts, {u.uid for u in writer.units})
     pages = []
     by_page: dict[str, list[roundtrip.StoredUnit]] = {}
     for u in writer.units:
         by_page.setdefault(u.page, []).append(
-            roundtrip.StoredUnit(u.uid, u.page, u.line, fps[u.uid], u.text, u.head)
+            roundtrip.StoredUnit(u.uid, u.page, u.line, fps[u.uid], u.text, u.head, part_fps[u.uid])
         )
     for page in site.pages:
         pages.append(roundtrip.StoredPage(page.path, page.rel, by_page.get(page.path, [])))
@@ -308,14 +308,18 @@ def _one_bullet_definition(numbering: bytes | None, document: bytes) -> tuple[by
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), document
 
 
-def _fingerprints(raw: Path, parts: dict[str, bytes], uids: set[int]) -> dict[int, str]:
+def _fingerprints(
+    raw: Path, parts: dict[str, bytes], uids: set[int]
+) -> tuple[dict[int, str], dict[int, list[str]]]:
     pkg = DocxPackage(raw, list(parts), parts)
     reader = WordReader(pkg)
     segs = roundtrip.segment(reader.elements, uids)
     missing = sorted(uids - set(segs.order))
     if missing or segs.merged:
         raise AixError(f"internal error: {len(missing) + len(segs.merged)} unit marker(s) lost in the export")
-    return {uid: fingerprint([e.ir for e in els]) for uid, els in segs.by_unit.items()}
+    whole = {uid: fingerprint([e.ir for e in els]) for uid, els in segs.by_unit.items()}
+    each = {uid: [roundtrip.part_fingerprint(e) for e in els] for uid, els in segs.by_unit.items()}
+    return whole, each
 
 
 def core_xml(meta: Meta) -> bytes:

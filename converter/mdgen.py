@@ -248,7 +248,7 @@ def inline(
     groups: list[tuple[str | None, list[Piece]]] = []
     for text, marks in pieces:
         target = next((m[2:] for m in marks if m.startswith("a:")), None)
-        if groups and target is not None and groups[-1][0] == target:
+        if groups and groups[-1][0] == target:
             groups[-1][1].append((text, marks))
         else:
             groups.append((target, [(text, marks)]))
@@ -265,36 +265,49 @@ def inline(
 
 
 def formatted(items: list[Piece], style: HouseStyle, cell: bool) -> str:
+    """Inline text with emphasis markers: marks that last longer open first (outside), so a word bolded
+    inside an italic phrase gives `_**word** rest_`, not `**_word_** _rest_`."""
     marker = {"b": style.strong, "i": style.emph, "s": "~~"}
+    sets = []
+    for text, marks in items:
+        blank = not text.strip(" \t\n") and not any(m.startswith("img:") for m in marks)
+        sets.append(None if blank else {m for m in ORDER if m in marks})
+
+    def lasting(mark: str, start: int) -> int:
+        n = 0
+        for current in sets[start:]:
+            if current is not None and mark not in current:
+                break
+            n += 1
+        return n
+
     out: list[str] = []
     stack: list[str] = []
     pending = ""
-    for text, marks in items:
+    for index, (text, marks) in enumerate(items):
         alt = next((m[4:] for m in marks if m.startswith("img:")), None)
         if alt is not None:
             text = OBJECT
-        code = "c" in marks
-        want = [m for m in ORDER if m in marks]
-        blank = not text.strip(" \t\n") and alt is None
-        if blank:
-            want = list(stack)
+        current = sets[index] if sets[index] is not None else set(stack)
         k = 0
-        while k < min(len(stack), len(want)) and stack[k] == want[k]:
+        while k < len(stack) and stack[k] in current:
             k += 1
-        if len(stack) > k:
-            for m in reversed(stack[k:]):
-                out.append(marker[m])
-            stack = stack[:k]
+        for m in reversed(stack[k:]):
+            out.append(marker[m])
+        stack = stack[:k]
         out.append(pending.replace("\n", style.hard_break))
         pending = ""
         lead, core, trail = _split_ws(text)
         out.append(lead.replace("\n", style.hard_break))
-        for m in want[k:]:
+        opening = sorted(
+            (m for m in ORDER if m in current and m not in stack), key=lambda m: -lasting(m, index)
+        )
+        for m in opening:
             out.append(marker[m])
             stack.append(m)
         if alt is not None:
             out.append(f"![{escape(alt, cell)}]()")
-        elif code:
+        elif "c" in marks:
             out.append(code_span(core))
         else:
             out.append(escape(core, cell).replace("\n", style.hard_break))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import etree
 from .docx_package import DocxPackage, parse_xml
 from .docx_read import Element
 from .errors import InputError
+from .ir import fingerprint
 
 NS = "urn:owasp-ai-exchange:aix:snapshot"
 FORMAT = 1
@@ -37,6 +39,7 @@ class StoredUnit:
     fp: str
     text: str
     head: bool = False
+    parts: list[str] = field(default_factory=list)  # a short fingerprint of each of its elements
 
 
 @dataclass(slots=True)
@@ -70,7 +73,7 @@ def dump(snapshot: Snapshot) -> bytes:
         "commit": snapshot.commit,
         "created": snapshot.created,
         "pages": [
-            {"path": p.path, "rel": p.rel, "units": [[u.uid, u.line, u.fp, u.text] for u in p.units]}
+            {"path": p.path, "rel": p.rel, "units": [[u.uid, u.line, u.fp, u.text, u.parts] for u in p.units]}
             for p in snapshot.pages
         ],
         "bookmarks": {k: list(v) for k, v in snapshot.bookmarks.items()},
@@ -121,7 +124,10 @@ def _load(root: etree._Element, where: str) -> Snapshot:
         data = json.loads(text)
         pages = []
         for p in data["pages"]:
-            units = [StoredUnit(int(u[0]), p["path"], int(u[1]), str(u[2]), str(u[3])) for u in p["units"]]
+            units = [
+                StoredUnit(int(u[0]), p["path"], int(u[1]), str(u[2]), str(u[3]), False, list(u[4]))
+                for u in p["units"]
+            ]
             if units:
                 units[0].head = True
             pages.append(StoredPage(p["path"], p["rel"], units))
@@ -142,7 +148,69 @@ class Segments:
     merged: dict[int, int]  # unit whose marker shares an element with an earlier unit's -> that unit
 
 
-def segment(elements: list[Element], known: set[int] | dict[int, Any]) -> Segments:
+def part_fingerprint(element: Element) -> str:
+    return fingerprint([element.ir])[:8]
+
+
+def segment(
+    elements: list[Element], known: set[int] | dict[int, Any], snapshot: Snapshot | None = None
+) -> Segments:
+    """Cut the body at the markers. With the snapshot, a unit whose marker went with its first paragraph
+    (deleted or retyped in Word) gets its other paragraphs back from the unit before it, matched by their
+    fingerprints, instead of leaving them to the unit before."""
+    segs = _cut(elements, known)
+    if snapshot is not None:
+        _recover(segs, snapshot)
+    return segs
+
+
+def _recover(segs: Segments, snapshot: Snapshot) -> None:
+    for page in snapshot.pages:
+        units = page.units
+        i = 0
+        while i < len(units):
+            first = units[i]
+            j = i + 1
+            while j < len(units) and units[j].uid not in segs.by_unit:
+                j += 1
+            lost = units[i + 1 : j]
+            if first.uid in segs.by_unit and lost and segs.by_unit[first.uid]:
+                _share(segs, [first, *lost])
+            i = j
+
+
+def _share(segs: Segments, owners: list[StoredUnit]) -> None:
+    """Give the elements of owners[0]'s segment to owners[0] and the marker-less units after it."""
+    elements = segs.by_unit[owners[0].uid]
+    expected = [(u.uid, fp) for u in owners for fp in u.parts]
+    actual = [part_fingerprint(e) for e in elements]
+    assigned: list[int | None] = [None] * len(elements)
+    matcher = SequenceMatcher(None, [fp for _, fp in expected], actual, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "replace"):
+            for k in range(j1, j2):
+                assigned[k] = expected[min(i1 + (k - j1), i2 - 1)][0]
+    assigned[0] = owners[0].uid  # the marked element stays with its unit
+    for k in range(1, len(assigned)):
+        if assigned[k] is None:
+            assigned[k] = assigned[k - 1]
+    order_at = segs.order.index(owners[0].uid)
+    rank = {u.uid: n for n, u in enumerate(owners)}
+    last = 0
+    for k in range(len(assigned)):  # units keep their stored order: no element goes back to an earlier unit
+        if rank[assigned[k]] < last:  # type: ignore[index]
+            assigned[k] = owners[last].uid
+        last = rank[assigned[k]]  # type: ignore[index]
+    segs.by_unit[owners[0].uid] = [e for e, a in zip(elements, assigned, strict=True) if a == owners[0].uid]
+    for unit in owners[1:]:
+        mine = [e for e, a in zip(elements, assigned, strict=True) if a == unit.uid]
+        if mine:
+            segs.by_unit[unit.uid] = mine
+            order_at += 1
+            segs.order.insert(order_at, unit.uid)
+
+
+def _cut(elements: list[Element], known: set[int] | dict[int, Any]) -> Segments:
     by_unit: dict[int, list[Element]] = {}
     order: list[int] = []
     lead: list[Element] = []

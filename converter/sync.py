@@ -79,7 +79,7 @@ class Syncer:
         self.snap = snapshot
         self._same_site()
         self.reader = WordReader(self.pkg, "reject" if changes == "reject" else "accept")
-        self.segs = roundtrip.segment(self.reader.elements, self.snap.units)
+        self.segs = roundtrip.segment(self.reader.elements, self.snap.units, self.snap)
         self.unit_of: dict[int, int] = {}
         for uid, elements in self.segs.by_unit.items():
             for element in elements:

@@ -174,6 +174,11 @@ def e_item_delete(doc):
     p._p.getparent().remove(p._p)
 
 
+def e_first_item_delete(doc):
+    p = find(doc, "human review of selected outputs")  # it carries the list's marker
+    p._p.getparent().remove(p._p)
+
+
 def e_cell(doc):
     find(doc, "Low to medium").runs[0].text = "Medium"
 
@@ -223,6 +228,7 @@ EDITS = {
     ),
     "item-insert": (e_item_insert, ["+  - a second reviewer for large amounts"]),
     "item-delete": (e_item_delete, ["-- sampling of past decisions for later audit"]),
+    "first-item-delete": (e_first_item_delete, ["-- human review of selected outputs"]),
     "cell": (
         e_cell,
         [
