@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -81,6 +81,7 @@ class Unit:
     line: int
     text: str  # the exact source; a page's units joined give its file back, byte for byte
     head: bool = False  # the page title paragraph: front matter and the blank lines before the first block
+    blocks: list[Node] = field(default_factory=list)  # what the writer made of it
 
 
 class AstWriter:
@@ -116,6 +117,7 @@ class AstWriter:
         head = self._unit(page, 1, bom + page.front_matter_raw + lead, head=True)
         title = [Span(self.names.heading(page.headings[0]), [Str(page.title or page.path)])]
         out: list[Node] = [{"t": "Header", "c": [1, NO_ATTR, [Span(unit_marker(head.uid), title)]]}]
+        head.blocks = out[:]
         while i < len(blocks):
             block, text = blocks[i], blocks[i].text
             i += 1
@@ -126,6 +128,7 @@ class AstWriter:
             rendered = self.block(block.token)
             if not mark_first(rendered, unit_marker(unit.uid)):
                 rendered.append(Para([Span(unit_marker(unit.uid), [])]))
+            unit.blocks = rendered
             out += rendered
         return out
 

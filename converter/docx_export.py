@@ -28,7 +28,7 @@ from .docx_package import DocxPackage
 from .docx_read import W, WordReader
 from .errors import AixError
 from .imagesize import display_size
-from .ir import fingerprint
+from .ir import ast_ir, fingerprint
 from .model import Site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,12 +228,21 @@ def finish(
     parts["word/numbering.xml"], document = _one_bullet_definition(parts.get("word/numbering.xml"), document)
     document = document.replace(b'<w:tblW w:type="auto" w:w="0" />', b'<w:tblW w:type="pct" w:w="5000" />')
     parts["word/document.xml"] = document
-    fps, part_fps = _fingerprints(raw, parts, {u.uid for u in writer.units})
+    fps, part_fps, shown = _fingerprints(raw, parts, {u.uid for u in writer.units})
     pages = []
     by_page: dict[str, list[roundtrip.StoredUnit]] = {}
     for u in writer.units:
         by_page.setdefault(u.page, []).append(
-            roundtrip.StoredUnit(u.uid, u.page, u.line, fps[u.uid], u.text, u.head, part_fps[u.uid])
+            roundtrip.StoredUnit(
+                u.uid,
+                u.page,
+                u.line,
+                fps[u.uid],
+                u.text,
+                u.head,
+                part_fps[u.uid],
+                None if fingerprint(ast_ir(u.blocks)) == fps[u.uid] else [list(ir) for ir in shown[u.uid]],
+            )
         )
     for page in site.pages:
         pages.append(roundtrip.StoredPage(page.path, page.rel, by_page.get(page.path, [])))
@@ -310,16 +319,18 @@ def _one_bullet_definition(numbering: bytes | None, document: bytes) -> tuple[by
 
 def _fingerprints(
     raw: Path, parts: dict[str, bytes], uids: set[int]
-) -> tuple[dict[int, str], dict[int, list[str]]]:
+) -> tuple[dict[int, str], dict[int, list[str]], dict[int, list]]:
+    """Per unit: the fingerprint of what Word shows, one per element, and the ir itself."""
     pkg = DocxPackage(raw, list(parts), parts)
     reader = WordReader(pkg)
     segs = roundtrip.segment(reader.elements, uids)
     missing = sorted(uids - set(segs.order))
     if missing or segs.merged:
         raise AixError(f"internal error: {len(missing) + len(segs.merged)} unit marker(s) lost in the export")
-    whole = {uid: fingerprint([e.ir for e in els]) for uid, els in segs.by_unit.items()}
+    shown = {uid: [e.ir for e in els] for uid, els in segs.by_unit.items()}
+    whole = {uid: fingerprint(irs) for uid, irs in shown.items()}
     each = {uid: [roundtrip.part_fingerprint(e) for e in els] for uid, els in segs.by_unit.items()}
-    return whole, each
+    return whole, each, shown
 
 
 def core_xml(meta: Meta) -> bytes:

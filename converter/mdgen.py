@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .docx_styles import RULE_TEXT
 from .ir import IR, OBJECT, Piece, plain
 
 LIST_LINE = re.compile(r"^((?:>[ ]?)*)([ ]*)([-*+]|\d{1,9}[.)])([ ]+|$)")
@@ -177,7 +178,7 @@ def block(kind: str, pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context)
         while fence in text:
             fence += fence[0]
         return f"{fence}\n{text}\n{fence}"
-    if kind == "hr":
+    if kind == "hr" and plain(pieces).strip() in ("", RULE_TEXT):
         return style.rule
     if not visible(pieces):
         return None

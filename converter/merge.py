@@ -46,6 +46,8 @@ class _Map:
             else:
                 self.changed.append((i1, i2))
         self.left[0] = 0
+        self.right[0] = 0 if self.right[0] is None else self.right[0]
+        self.left[n] = len(b) if self.left[n] is None else self.left[n]
         self.right[n] = len(b)
 
 

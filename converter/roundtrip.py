@@ -40,6 +40,9 @@ class StoredUnit:
     text: str
     head: bool = False
     parts: list[str] = field(default_factory=list)  # a short fingerprint of each of its elements
+    shown: list | None = (
+        None  # what Word showed, kept only where the writer's own prediction (ir.ast_ir) differs
+    )
 
 
 @dataclass(slots=True)
@@ -73,7 +76,11 @@ def dump(snapshot: Snapshot) -> bytes:
         "commit": snapshot.commit,
         "created": snapshot.created,
         "pages": [
-            {"path": p.path, "rel": p.rel, "units": [[u.uid, u.line, u.fp, u.text, u.parts] for u in p.units]}
+            {
+                "path": p.path,
+                "rel": p.rel,
+                "units": [[u.uid, u.line, u.fp, u.text, u.parts, u.shown] for u in p.units],
+            }
             for p in snapshot.pages
         ],
         "bookmarks": {k: list(v) for k, v in snapshot.bookmarks.items()},
@@ -112,6 +119,10 @@ def find(pkg: DocxPackage) -> Snapshot | None:
     return None
 
 
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
 def _load(root: etree._Element, where: str) -> Snapshot:
     text = root.text or ""
     if root.get("format") != str(FORMAT):
@@ -125,7 +136,9 @@ def _load(root: etree._Element, where: str) -> Snapshot:
         pages = []
         for p in data["pages"]:
             units = [
-                StoredUnit(int(u[0]), p["path"], int(u[1]), str(u[2]), str(u[3]), False, list(u[4]))
+                StoredUnit(
+                    int(u[0]), p["path"], int(u[1]), str(u[2]), str(u[3]), False, list(u[4]), _tuples(u[5])
+                )
                 for u in p["units"]
             ]
             if units:

@@ -13,6 +13,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Literal
 
@@ -34,7 +35,7 @@ from .pages import parse_page
 from .site import page_url, split_front_matter
 
 ChangesMode = Literal["accept", "reject", "refuse"]
-BLANK_TAIL = re.compile(r"(?:[ \t]*\r?\n)*\Z")
+BLANK_TAIL = re.compile(r"(?:(?<=\n)|\A)(?:[ \t]*\r?\n)*\Z|\Z")  # the blank lines after a block's last line
 
 
 @dataclass(slots=True)
@@ -185,21 +186,31 @@ class Syncer:
     def _unit(self, unit: roundtrip.StoredUnit, elements: list[Element], page: Page) -> str:
         tail = BLANK_TAIL.search(unit.text)
         core, trail = unit.text[: tail.start()], unit.text[tail.start() :]  # type: ignore[union-attr]
-        edited_irs = [e.ir for e in elements]
+        own, extra = split_typed_after(unit, elements)
         style = HouseStyle.of(core, page.body)
         ctx = self._context(page, elements)
-        edited = markdown(edited_irs, style, ctx)
-        if not edited.strip():
-            return ""  # emptied in Word: the block goes, with the blank lines after it
-        base_irs = self._base_irs(core, page, unit.line)
-        base = markdown(base_irs, style, ctx)
-        newline = core.endswith("\n")
-        merged = merge3(base, core if newline else core + "\n", edited)
-        if not newline:
-            merged = merged.removesuffix("\n")
-        if not trail and len(edited_irs) > len(base_irs):
-            trail = "\n"  # blocks typed after this one need a blank line before the next block
-        return merged + trail
+        if not own:
+            text = ""  # the block itself was deleted: only what was typed after it stays
+        elif fingerprint([e.ir for e in own]) == unit.fp:
+            text = core
+        else:
+            edited = markdown([e.ir for e in own], style, ctx)
+            if not edited.strip():
+                text = ""  # emptied in Word: the block goes, with the blank lines after it
+            else:
+                before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
+                base = markdown(list(before), style, ctx)
+                newline = core.endswith("\n")
+                text = merge3(base, core if newline else core + "\n", edited)
+                if not newline:
+                    text = text.removesuffix("\n")
+        added = markdown([e.ir for e in extra], style, ctx) if extra else ""
+        if not text and not added:
+            return ""
+        if added:  # new blocks typed after this one: their own lines, a blank line around them
+            text = (text if text.endswith("\n") or not text else text + "\n") + ("\n" if text else "") + added
+            trail = trail or "\n"
+        return text + trail
 
     def _base_irs(self, core: str, page: Page, line: int) -> list:
         """What Word showed of the block before the edit: the writer run on the block's own tokens."""
@@ -270,46 +281,69 @@ class Syncer:
     # -- headings -------------------------------------------------------------------------------------------
 
     def _anchors(self, sp: roundtrip.StoredPage, page: Page, stored: str, new: str | None) -> str | None:
-        """A renamed heading keeps its old anchor ({#old-id}) unless asked otherwise; links and redirects
-        to anchors that go away are reported either way."""
+        """A heading whose Hugo id changed (renamed in Word, or renumbered by a duplicate's rename) keeps its
+        old id ({#old-id}) unless asked otherwise; links and redirects to ids that go away are reported."""
         if new is None:
             return None
-        old_ids = {h.id: h for h in page_headings(self.site, sp.path, stored)[1:]}
-        new_page = page_headings(self.site, sp.path, new)
-        new_ids = {h.id for h in new_page[1:]}
-        lines = new.splitlines(keepends=True)
-        for hid, old in old_ids.items():
-            if hid in new_ids:
-                continue
-            name = next((n for n, dest in self.snap.bookmarks.items() if dest == (sp.path, hid)), None)
-            element = next((e for e in self.reader.elements if name in e.bookmarks), None) if name else None
-            pointing = self._pointing(sp.path, hid)
-            renamed = None
-            if element is not None and element.ir[0][:1] == "h":
-                text = plain(element.ir[3]).replace("\n", " ").strip()
-                renamed = next((h for h in new_page[1:] if h.text == text and not h.explicit_id), None)
-            if renamed is None:
-                if pointing:
+        old = page_headings(self.site, sp.path, stored)[1:]
+        name_of = {dest: name for name, dest in self.snap.bookmarks.items() if dest[0] == sp.path}
+        element_of: dict[str, Element] = {}
+        for element in self.reader.elements:
+            for name in element.bookmarks:
+                element_of.setdefault(name, element)
+        shown: list[str | None] = []  # each old heading's text in Word now; None: it is gone
+        for heading in old:
+            element = element_of.get(name_of.get((sp.path, heading.id), ""))
+            is_heading = element is not None and element.kind == "p" and element.ir[0][:1] == "h"
+            shown.append(plain(element.ir[3]).replace("\n", " ").strip() if is_heading else None)  # type: ignore[union-attr]
+        told: set[str] = set()
+        for _ in range(len(old) + 1):  # one at a time: an explicit id can move a duplicate's automatic id
+            current = page_headings(self.site, sp.path, new)[1:]
+            lines = new.splitlines(keepends=True)
+            changed = False
+            at = 0
+            for heading, text in zip(old, shown, strict=True):
+                match = next((k for k in range(at, len(current)) if current[k].text == text), None)
+                if text is None or match is None:
+                    continue
+                at = match + 1
+                now = current[match]
+                if now.id == heading.id or heading.id in told:
+                    continue
+                told.add(heading.id)
+                pointing = self._pointing(sp.path, heading.id)
+                where = f"{sp.rel}:{now.source.line}"
+                what = "renamed" if now.text != heading.text else "now has another id"
+                if self.keep_anchors and not now.explicit_id:
+                    line = lines[now.source.line - 1]
+                    body = line.rstrip("\r\n")
+                    lines[now.source.line - 1] = body.rstrip() + f" {{#{heading.id}}}" + line[len(body) :]
+                    changed = True
+                    message = f"{where}: heading '{heading.text}' {what}"
+                    message += f" ('{now.text}')" if what == "renamed" else ""
+                    message += f": kept its anchor with {{#{heading.id}}}"
                     self.result.notes.append(
-                        f"{sp.rel}:{old.source.line}: warning: heading '{old.text}' (#{hid}) was deleted; "
-                        f"these now point nowhere: {', '.join(pointing)}"
+                        message + (f" (used by {', '.join(pointing)})" if pointing else "")
                     )
-                continue
-            where = f"{sp.rel}:{renamed.source.line}"
-            if self.keep_anchors:
-                i = renamed.source.line - 1
-                body = lines[i].rstrip("\r\n")
-                lines[i] = body.rstrip() + f" {{#{hid}}}" + lines[i][len(body) :]
-                message = (
-                    f"{where}: heading '{old.text}' renamed '{renamed.text}': kept its anchor with {{#{hid}}}"
-                )
-                self.result.notes.append(message + (f" (used by {', '.join(pointing)})" if pointing else ""))
-            else:
-                message = f"{where}: warning: heading '{old.text}' renamed '{renamed.text}': #{hid} becomes #{renamed.id}"
+                    break
+                else:
+                    message = (
+                        f"{where}: warning: heading '{heading.text}' {what}: #{heading.id} becomes #{now.id}"
+                    )
+                    self.result.notes.append(
+                        message + (f"; these break: {', '.join(pointing)}" if pointing else "")
+                    )
+            new = "".join(lines)
+            if not changed:
+                break
+        final = {h.id for h in page_headings(self.site, sp.path, new)[1:]}
+        for heading, text in zip(old, shown, strict=True):
+            if text is None and heading.id not in final and (pointing := self._pointing(sp.path, heading.id)):
                 self.result.notes.append(
-                    message + (f"; these break: {', '.join(pointing)}" if pointing else "")
+                    f"{sp.rel}:{heading.source.line}: warning: heading '{heading.text}' (#{heading.id}) was "
+                    f"deleted; these now point nowhere: {', '.join(pointing)}"
                 )
-        return "".join(lines)
+        return new
 
     def _pointing(self, path: str, hid: str) -> list[str]:
         target = Target(path, hid)
@@ -349,6 +383,33 @@ class Syncer:
                     line = unit.line + n
                     break
         return f"{rel}:{line}"
+
+
+def split_typed_after(
+    unit: roundtrip.StoredUnit, elements: list[Element]
+) -> tuple[list[Element], list[Element]]:
+    """A unit's own elements, and the new blocks typed after them (which Word puts into its segment).
+    A new list item or quote paragraph right after a list or quote continues it: it stays with the unit."""
+    parts = [roundtrip.part_fingerprint(e) for e in elements]
+    matched = [
+        j1 + k
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, unit.parts, parts, autojunk=False).get_opcodes()
+        if tag in ("equal", "replace")
+        for k in range(j2 - j1)
+    ]
+    end = max(matched, default=0) + 1
+    own, extra = elements[:end], elements[end:]
+    while extra and own and _continues(own[-1], extra[0]):
+        own.append(extra.pop(0))
+    return own, extra
+
+
+def _continues(last: Element, new: Element) -> bool:
+    if last.kind != "p" or new.kind != "p":
+        return False
+    if new.ir[1] is not None and last.ir[1] is not None:
+        return True  # another item of the same list
+    return last.ir[0][:1] == "q" and new.ir[0] == last.ir[0]  # another paragraph of the same quote
 
 
 def _short(text: str, width: int = 60) -> str:

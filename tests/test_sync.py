@@ -650,3 +650,48 @@ def it_gives_back_sites_nobody_has_seen(tmp_path_factory):
         assert files(root) == before
 
     check()
+
+
+def it_brings_back_a_word_changed_anywhere_in_sites_nobody_has_seen(tmp_path_factory):
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_page_strategy(), st.randoms(use_true_random=False))
+    def check(page, rnd):
+        from conftest import write_site
+
+        root = write_site(tmp_path_factory.mktemp("site"), {"content/docs/p0.md": page})
+        snapshot = root.parent / "s.docx"
+        export_docx(build_model(root), snapshot)
+        doc = docx.Document(str(snapshot))
+        body = list(doc.element.body.iter(qn("w:t")))
+        marked = next(
+            (
+                i
+                for i, t in enumerate(body)
+                if t.getparent().getparent().find(qn("w:bookmarkStart")) is not None
+            ),
+            0,
+        )
+        words = [
+            (t, m) for t in body[marked:] for m in re.finditer(r"\b(alpha|Beta|model|data)\b", t.text or "")
+        ]
+        if not words:
+            return
+        t, m = rnd.choice(words)
+        t.text = t.text[: m.start()] + "Qwerty" + t.text[m.end() :]
+        edited = root.parent / "e.docx"
+        doc.save(str(edited))
+        result = Syncer(edited, build_model(root), "accept").plan()
+        assert len(result.changes) == 1
+        lines = changed_lines(result.changes[0].diff())
+        minus = [line[1:] for line in lines if line[0] == "-"]
+        plus = [line[1:] for line in lines if line[0] == "+"]
+        assert len(minus) == len(plus) == 1, lines
+        assert plus[0].count("Qwerty") == minus[0].count("Qwerty") + 1, lines
+        assert len(plus[0]) - len(minus[0]) < 40, lines  # the edited word, and at most an anchor kept
+
+    check()
