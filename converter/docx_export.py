@@ -135,8 +135,10 @@ def export_docx(site: Site, out: Path, meta: Meta | None = None, reference: Path
     with tempfile.TemporaryDirectory(prefix="aix-docx-") as tmp:
         raw = Path(tmp) / "pandoc.docx"
         media = _stand_ins(writer, site, Path(tmp))
-        pandoc.ast_to_docx(pandoc.document(blocks), raw, reference)
-        finish(raw, out, site, writer, names, meta, media)
+        job = pandoc.ast_to_docx(pandoc.document(blocks), raw, reference)
+        predicted = {u.uid: fingerprint(ast_ir(u.blocks)) for u in writer.units}  # meanwhile
+        job.wait()
+        finish(raw, out, site, writer, names, meta, media, predicted)
     links = sum(
         1 for p in site.pages for link in p.links if link.target is not None and link.origin != "html"
     )
@@ -214,7 +216,14 @@ def _stand_ins(writer: AstWriter, site: Site, tmp: Path) -> Media:
 
 
 def finish(
-    raw: Path, out: Path, site: Site, writer: AstWriter, names: BookmarkNames, meta: Meta, media: Media
+    raw: Path,
+    out: Path,
+    site: Site,
+    writer: AstWriter,
+    names: BookmarkNames,
+    meta: Meta,
+    media: Media,
+    predicted: dict[int, str],
 ) -> None:
     with zipfile.ZipFile(raw) as zin:
         infos = zin.infolist()
@@ -241,7 +250,7 @@ def finish(
                 u.text,
                 u.head,
                 part_fps[u.uid],
-                None if fingerprint(ast_ir(u.blocks)) == fps[u.uid] else [list(ir) for ir in shown[u.uid]],
+                None if predicted[u.uid] == fps[u.uid] else [list(ir) for ir in shown[u.uid]],
             )
         )
     for page in site.pages:

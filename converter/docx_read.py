@@ -42,6 +42,7 @@ T_R, T_T, T_TAB, T_BR, T_CR, T_HYPERLINK, T_BOOKMARK = (
 T_RPR, T_RSTYLE, T_FLDCHAR, T_INSTR, T_DRAWING, T_PICT = (
     W + t for t in ("rPr", "rStyle", "fldChar", "instrText", "drawing", "pict")
 )
+T_PPR, T_PSTYLE, T_NUMPR, T_PPRCHANGE = (W + t for t in ("pPr", "pStyle", "numPr", "pPrChange"))
 CONTAINERS = {W + t for t in ("smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo")}
 TOGGLES = {W + "b": "b", W + "i": "i", W + "strike": "s", W + "dstrike": "s"}
 W_VAL = W + "val"
@@ -236,48 +237,51 @@ class WordReader:
         self.elements = out
 
     def _paragraph(self, p: etree._Element) -> tuple:
-        ppr = p.find(W + "pPr")
-        if ppr is not None and self.mode == "reject":
-            change = ppr.find(W + "pPrChange")
-            if change is not None and change.find(W + "pPr") is not None:
-                ppr = change.find(W + "pPr")
+        ppr = p[0] if len(p) and p[0].tag == T_PPR else None
         sid = ""
         num = None
         if ppr is not None:
-            ps = ppr.find(W + "pStyle")
-            sid = ps.get(W + "val") or "" if ps is not None else ""
-            numpr = ppr.find(W + "numPr")
-            if numpr is not None:
-                num = self._numpr(numpr)
-            self._paragraph_mark(p.find(W + "pPr"))
+            given = ppr
+            for child in given:
+                tag = child.tag
+                if tag == T_RPR:
+                    if len(child):
+                        self._paragraph_mark(child)
+                elif tag == T_PPRCHANGE:
+                    self._change("formatting", child, "")
+                    if self.mode == "reject" and child.find(T_PPR) is not None:
+                        ppr = child.find(T_PPR)
+            for child in ppr:  # type: ignore[union-attr]
+                tag = child.tag
+                if tag == T_PSTYLE:
+                    sid = child.get(W_VAL) or ""
+                elif tag == T_NUMPR:
+                    num = self._numpr(child)
         sid = sid or self.default_para
         if num is None:
             for st in self._style_chain(sid):
                 if st.num is not None:
                     num = st.num
                     break
-        style = self.styles[sid].name if sid in self.styles else S.key(sid or "Normal")
+        found = self.styles.get(sid)
+        style = found.name if found is not None else S.key(sid or "Normal")
         pieces: list[Piece] = []
         self._inline(p, pieces, False)
-        list_kind = self.list_kind(num)
+        list_kind = self.list_kind(num) if num is not None else None
         kind = para_kind(style)
         if kind[0] == "h" or self._header_row:  # bold already: a save may spell it out on every run
             pieces = [(text, tuple(m for m in marks if m != "b")) for text, marks in pieces]
-        return (kind, list_kind, num[1] if list_kind else 0, merge_pieces(pieces))
+        return (kind, list_kind, num[1] if list_kind else 0, merge_pieces(pieces))  # type: ignore[index]
 
-    def _paragraph_mark(self, ppr: etree._Element | None) -> None:
-        if ppr is None:
-            return
+    def _paragraph_mark(self, rpr: etree._Element) -> None:
+        """The paragraph mark itself inserted or deleted (a paragraph break added or removed)."""
         for kind in ("ins", "del"):
-            mark = ppr.find(f"{W}rPr/{W}{kind}")
+            mark = rpr.find(W + kind)
             if mark is not None:
                 self._change("paragraph " + ("inserted" if kind == "ins" else "joined"), mark, "")
                 assert self._element is not None
                 if (kind == "del") == (self.mode == "accept"):
                     self._element.merge_next = True
-        change = ppr.find(W + "pPrChange")
-        if change is not None:
-            self._change("formatting", change, "")
 
     def _table(self, tbl: etree._Element) -> tuple:
         rows = []

@@ -12,6 +12,7 @@ thing, without pandoc): `aix sync` uses the first to see what changed and the se
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 from urllib.parse import unquote
@@ -35,6 +36,7 @@ def link_key(url: str) -> str:
     return unquote(url).rstrip("#").rstrip("/")
 
 
+@functools.cache
 def para_kind(style_key: str) -> str:
     if style_key.startswith("heading") and style_key[7:].isdigit():
         return "h" + style_key[7:]

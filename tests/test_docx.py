@@ -175,7 +175,7 @@ def it_writes_atomically_and_keeps_the_old_file_on_failure(make_site, monkeypatc
     out.write_bytes(b"old")
 
     def broken(*args, **kwargs):
-        raise RuntimeError("pandoc died")
+        raise RuntimeError("pandoc died")  # before it could write anything
 
     monkeypatch.setattr(pandoc, "ast_to_docx", broken)
     with pytest.raises(RuntimeError):
