@@ -179,6 +179,9 @@ def build() -> bytes:
     version = style(doc, S.COVER_NOTE, base="Normal")
     version.font.color.rgb, version.font.size = GREY, Pt(9)
 
+    body = doc.styles["Body Text"]
+    for name in (S.HUGO_SOURCE, S.HUGO_SHORTCODE, S.THEMATIC_BREAK, S.COVER_NOTE):
+        doc.styles[name].next_paragraph_style = body  # Enter after them: back to ordinary text
     table_style(doc)
     return reproducible(doc)
 
