@@ -79,8 +79,21 @@ class Syncer:
             )
         self.snap = snapshot
         self._same_site()
+        root = self.pkg.xml(self.pkg.main)
+        if root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+            raise InputError(
+                "saved as Strict Open XML, which aix does not read",
+                where=str(docx),
+                hint="save it again as a Word Document (.docx)",
+            )
         self.reader = WordReader(self.pkg, "reject" if changes == "reject" else "accept")
         self.segs = roundtrip.segment(self.reader.elements, self.snap.units, self.snap)
+        if not self.segs.order and self.snap.units:
+            raise InputError(
+                "none of the snapshot's round-trip markers is left in the document body",
+                where=str(docx),
+                hint="was it pasted into a new document? edit the snapshot file itself",
+            )
         self.unit_of: dict[int, int] = {}
         for uid, elements in self.segs.by_unit.items():
             for element in elements:

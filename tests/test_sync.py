@@ -497,6 +497,7 @@ def it_changes_no_file_when_a_write_fails(snapshot, tmp_path, monkeypatch):
 
 def _bad(kind: str, snapshot: Path, tmp_path: Path) -> Path:
     import io
+    import re
     import zipfile
 
     out = tmp_path / f"{kind}.docx"
@@ -529,6 +530,12 @@ def _bad(kind: str, snapshot: Path, tmp_path: Path) -> Path:
     elif kind == "missing-part":
         del members["word/document.xml"]
         out.write_bytes(pack(members))
+    elif kind == "markers-gone":
+        document = members["word/document.xml"]
+        members["word/document.xml"] = re.sub(
+            rb'<w:bookmarkStart w:id="\d+" w:name="_aixu\d+" />', b"", document
+        )
+        out.write_bytes(pack(members))
     elif kind == "not-a-snapshot":
         document = docx.Document()
         document.add_paragraph("A Word file aix did not make.")
@@ -544,6 +551,7 @@ BAD = {
     "media-climbs-out": "error: a member name that climbs out of the package",
     "missing-part": "error: not a Word document: the main part word/document.xml is missing",
     "not-a-snapshot": "error: not a snapshot made by aix docx",
+    "markers-gone": "error: none of the snapshot's round-trip markers is left",
 }
 
 
