@@ -110,7 +110,7 @@ def _blocks(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str
             level = 0 if lst is None else lst[1] + 1
             kind = "bullet" if t == "BulletList" else "ordered"
             for item in items:
-                _item(item, out, style, (kind, level))
+                _blocks(item, out, style, (kind, level))
         elif t == "Table":
             out.append(_table(c))
         elif t == "HorizontalRule":
@@ -119,10 +119,6 @@ def _blocks(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str
             continue
         if lst is not None and lst[0] in ("bullet", "ordered"):
             lst = ("cont", lst[1])  # only the item's first paragraph carries its bullet or number
-
-
-def _item(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str, int]) -> None:
-    _blocks(blocks, out, style, lst)
 
 
 def _table(c: list[Any]) -> IR:

@@ -26,7 +26,7 @@ from .docx_ast import AstWriter
 from .docx_package import open_docx
 from .docx_read import Element, WordReader
 from .errors import AixError, InputError
-from .ir import fingerprint, plain
+from .ir import ast_ir, fingerprint, plain
 from .markdown import parse_markdown
 from .mdgen import Context, HouseStyle, markdown
 from .merge import Conflict, merge3, merge_lines
@@ -227,8 +227,6 @@ class Syncer:
 
     def _base_irs(self, core: str, page: Page, line: int) -> list:
         """What Word showed of the block before the edit: the writer run on the block's own tokens."""
-        from .ir import ast_ir
-
         tokens = [b.token for b in page.blocks if b.line == line and b.text.startswith(core[:40])]
         if not tokens:
             tokens = [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
