@@ -9,6 +9,7 @@ The file is written beside its destination and renamed into place.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import subprocess
@@ -330,8 +331,12 @@ def _fingerprints(
     raw: Path, parts: dict[str, bytes], uids: set[int]
 ) -> tuple[dict[int, str], dict[int, list[str]], dict[int, list]]:
     """Per unit: the fingerprint of what Word shows, one per element, and the ir itself."""
-    pkg = DocxPackage(raw, list(parts), parts)
-    reader = WordReader(pkg)
+    stored = io.BytesIO()  # the parts as they will be written, for the reader sync uses
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    with DocxPackage(raw, zipfile.ZipFile(stored), tuple(parts), "word/document.xml") as pkg:
+        reader = WordReader(pkg)
     segs = roundtrip.segment(reader.elements, uids)
     missing = sorted(uids - set(segs.order))
     if missing or segs.merged:

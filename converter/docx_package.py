@@ -1,200 +1,219 @@
-"""Open a .docx file that someone sent us, refusing what could hurt: the one door for `aix sync` and `aix import`.
+"""Open a .docx safely: every check an untrusted Word file needs before anything reads its parts.
 
-    pkg = open_docx(path)            # raises InputError (exit 2) with a one-line reason
-    pkg.names                        # member names, in zip order
-    pkg.read("word/document.xml")    # bytes (every member was read and CRC-checked on opening)
-    pkg.xml("word/document.xml")     # lxml element; a DOCTYPE or entity declaration is refused
-    pkg.main                         # the main document part, found through _rels/.rels
-    pkg.rels("word/document.xml")    # {rId: Rel(type, target part or URL, external)}
-    pkg.related(part, "comments")    # the part a relationship type (its last path segment) points at
+A .docx is a zip of XML parts. Before any part is parsed (by us, python-docx or pandoc) this module
+refuses: a file that is not a zip or whose zip is corrupt; a zip bomb (more parts than a document has,
+or a declared uncompressed size far beyond the file's size, in total or per part); part names that
+could escape a folder (``../``, absolute paths, backslashes, drive letters); XML with a DTD or entity
+declarations (billion laughs, external entities); and a package without its main document part.
+Every refusal is an ``InputError`` (exit status 2) with one line naming the file.
 
-Refused, each with a one-line InputError: not a zip, a corrupt zip (bad CRC, truncated, encrypted), a zip bomb
-(declared or real uncompressed size far beyond the file's own size), member names that climb out (``../``,
-absolute, backslashes, drive letters) or repeat, XML with a DTD or entities, a package without its content types
-or main document.
+API (shared with ``aix sync``)::
+
+    with open_docx(path) as pkg:      # DocxPackage: pkg.zip (ZipFile), pkg.parts (checked names)
+        xml = pkg.read(pkg.main)      # bytes, capped at the declared size, XML checked
+        root = pkg.xml("word/numbering.xml")   # an lxml element, or None when the part is absent
+        rels = pkg.rels(pkg.main)     # {rId: Relationship}
+
+``open_docx`` already reads every XML part once (capped, CRC and DTD checked), so a package it
+returns can be handed to pandoc or python-docx as it is. Reads are capped by the declared size (the
+zip module stops there and checks the CRC), and the declared sizes are checked up front, so a lying
+header can make a read neither grow without bound nor pass unnoticed.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import struct
 import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
 from .errors import InputError
 
-MAX_FILE = 256 * 1024 * 1024  # a .docx larger than this is not a document we were sent to edit
-MAX_TOTAL = 1024 * 1024 * 1024  # uncompressed, all members
-MAX_RATIO = 100  # uncompressed / file size; real documents stay far below (aix-2026: about 8)
-MIN_ALLOWANCE = 64 * 1024 * 1024  # small files may expand this much whatever their ratio
-MAX_MEMBERS = 10_000
-DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = "officeDocument"
+MAX_PARTS = 10_000
+MAX_PART_BYTES = 256 * 1024 * 1024  # one part, uncompressed (a large embedded video would exceed it)
+MAX_XML_BYTES = 64 * 1024 * 1024  # one XML part (the document part of 150 pages is about 2 MB)
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_RATIO = 200  # uncompressed : compressed, for parts above RATIO_FLOOR (Word XML deflates about 10:1)
+RATIO_FLOOR = 1024 * 1024
+MAX_TOTAL_RATIO = 100  # all parts uncompressed : the file's size, above TOTAL_FLOOR
+TOTAL_FLOOR = 64 * 1024 * 1024
+
+OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_UNSAFE_NAME = re.compile(r"(^|/)\.\.?(/|$)|^/|\\|^[A-Za-z]:|\x00")
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+)
 
 
-@dataclass(slots=True, frozen=True)
-class Rel:
-    type: str  # the full relationship type URI
-    target: str  # a part name (resolved against the source part) or, when external, the URL as written
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    id: str
+    type: str
+    target: str  # a part name inside the package, or the URL when external
     external: bool
 
 
 @dataclass(slots=True)
 class DocxPackage:
-    path: Path
-    names: list[str]
-    parts: dict[str, bytes] = field(repr=False)
-    main: str = "word/document.xml"
-    _xml: dict[str, etree._Element] = field(default_factory=dict, repr=False)
+    """An opened, checked .docx: the zip, the names of its parts, and capped, checked readers."""
 
-    def has(self, name: str) -> bool:
-        return name in self.parts
+    path: Path
+    zip: zipfile.ZipFile
+    parts: tuple[str, ...]
+    main: str  # the main document part, e.g. "word/document.xml"
+
+    def __enter__(self) -> DocxPackage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.zip.close()
 
     def read(self, name: str) -> bytes:
+        """The bytes of a part; XML parts are refused when they declare a DTD or entities."""
+        if name not in self.parts:
+            raise _refuse(self.path, f"the document has no part {name}")
+        info = self.zip.getinfo(name)
         try:
-            return self.parts[name]
-        except KeyError:
-            raise InputError(f"the document has no part {name}", where=str(self.path)) from None
+            with self.zip.open(info) as f:
+                data = f.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError) as e:
+            raise _refuse(self.path, f"corrupt Word file: part {name}: {_reason(e)}") from None
+        except NotImplementedError as e:
+            raise _refuse(self.path, f"unsupported compression in part {name}: {e}") from None
+        if len(data) > info.file_size:
+            raise _refuse(self.path, f"corrupt Word file: part {name} is larger than declared")
+        if is_xml_part(name):
+            check_xml(data, self.path, name)
+        return data
 
-    def xml(self, name: str) -> etree._Element:
-        """The part parsed as XML, without DTDs, entities or network access."""
-        if name not in self._xml:
-            self._xml[name] = parse_xml(self.read(name), f"{self.path}: {name}")
-        return self._xml[name]
+    def xml(self, name: str) -> etree._Element | None:
+        """The parsed root of an XML part, or None when the package has no such part."""
+        if name not in self.parts:
+            return None
+        return parse_xml(self.read(name), self.path, name)
 
-    def rels(self, part: str) -> dict[str, Rel]:
+    def rels(self, part: str) -> dict[str, Relationship]:
+        """The relationships of a part, targets resolved to part names (external ones kept as URLs)."""
         folder, base = posixpath.split(part)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
-        if rels_name not in self.parts:
-            return {}
-        out: dict[str, Rel] = {}
-        for rel in self.xml(rels_name).iter(f"{{{REL_NS}}}Relationship"):
+        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        out: dict[str, Relationship] = {}
+        for rel in root if root is not None else ():
+            if not isinstance(rel.tag, str) or not rel.tag.endswith("}Relationship"):
+                continue
+            rid, target = rel.get("Id", ""), rel.get("Target", "")
             external = rel.get("TargetMode") == "External"
-            target = rel.get("Target") or ""
             if not external:
-                target = (
-                    target.lstrip("/")
-                    if target.startswith("/")
-                    else posixpath.normpath(posixpath.join(folder, target))
-                )
-            out[rel.get("Id") or ""] = Rel(rel.get("Type") or "", target, external)
+                target = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                target = posixpath.normpath(target)
+            out[rid] = Relationship(rid, rel.get("Type", ""), target, external)
         return out
-
-    def related(self, part: str, kind: str) -> str | None:
-        """The first part that `part` relates to with a relationship type ending in '/kind'."""
-        for rel in self.rels(part).values():
-            if not rel.external and rel.type.rsplit("/", 1)[-1] == kind and rel.target in self.parts:
-                return rel.target
-        return None
-
-
-def parse_xml(data: bytes, where: str) -> etree._Element:
-    """Parse one XML part; refuse DTDs and entity declarations before the parser sees them."""
-    head = data
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            head = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("an XML part is not valid UTF-16", where=where) from None
-    if DOCTYPE.search(head):
-        raise InputError("XML with a DTD or entity declarations is refused", where=where)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as e:
-        raise InputError(f"broken XML: {e.msg}", where=where) from None
-
-
-def _check_name(name: str, where: str) -> None:
-    if (
-        not name
-        or "\x00" in name
-        or "\\" in name
-        or name.startswith("/")
-        or re.match(r"^[A-Za-z]:", name)
-        or ".." in PurePosixPath(name).parts
-    ):
-        raise InputError(f"a member name that climbs out of the package: {name!r}", where=where)
 
 
 def open_docx(path: str | Path) -> DocxPackage:
-    """Open, check and read a .docx; raise InputError (exit 2) naming the file and the reason."""
+    """Open and check a .docx; raises InputError (exit 2) naming the file for anything unusable."""
     path = Path(path)
-    where = str(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
     if not path.is_file():
-        raise InputError("no such file" if not path.exists() else "not a file", where=where)
+        raise InputError(f"{path} is not a file")
     size = path.stat().st_size
-    if size > MAX_FILE:
-        raise InputError(f"file is too large ({size / 1048576:.0f} MB)", where=where)
-    if not zipfile.is_zipfile(path):
-        raise InputError("not a Word document (not a zip file)", where=where)
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as e:
-        raise InputError(f"corrupt zip file: {e}", where=where) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise InputError(f"too many members in the zip file ({len(infos)})", where=where)
-        allowance = min(MAX_TOTAL, max(MIN_ALLOWANCE, MAX_RATIO * size))
-        declared = sum(i.file_size for i in infos)
-        if declared > allowance:
-            raise InputError(
-                f"zip bomb refused: {declared / 1048576:.0f} MB uncompressed from a {size / 1024:.0f} KB file",
-                where=where,
+    except zipfile.BadZipFile:
+        raise _refuse(path, "not a Word document (not a zip file, or a corrupt one)") from None
+    except (OSError, EOFError, ValueError) as e:
+        raise _refuse(path, f"cannot read it as a zip file: {_reason(e)}") from None
+    try:
+        pkg = DocxPackage(path, zf, _check_entries(zf, path, size), "")
+        for name in pkg.parts:
+            if is_xml_part(name):
+                pkg.read(name)  # capped read, CRC and DTD checks before any other reader sees it
+        pkg.main = _main_part(pkg)
+        return pkg
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _check_entries(zf: zipfile.ZipFile, path: Path, size: int) -> tuple[str, ...]:
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _refuse(path, f"refused: {len(infos)} parts in the zip (a zip bomb?); at most {MAX_PARTS}")
+    total = 0
+    names = []
+    for info in infos:
+        name = info.filename
+        if _UNSAFE_NAME.search(name):
+            raise _refuse(path, f"refused: unsafe part name {name!r} (it could escape a folder)")
+        if info.flag_bits & 0x1:
+            raise _refuse(path, f"refused: encrypted part {name}")
+        ratio = info.file_size // max(info.compress_size, 1)
+        limit = MAX_XML_BYTES if is_xml_part(name) else MAX_PART_BYTES
+        if info.file_size > limit or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
+            raise _refuse(
+                path,
+                f"refused: part {name} declares {_mb(info.file_size)} uncompressed, {ratio}:1 (a zip bomb?)",
             )
-        seen: set[str] = set()
-        parts: dict[str, bytes] = {}
-        total = 0
-        for info in infos:
-            _check_name(info.filename, where)
-            if info.filename in seen:
-                raise InputError(f"the zip file holds {info.filename} twice", where=where)
-            seen.add(info.filename)
-            if info.flag_bits & 0x1:
-                raise InputError("the document is encrypted", where=where)
-            if info.is_dir():
-                continue
-            if info.compress_type != zipfile.ZIP_STORED and info.compress_size > info.file_size * 1.01 + 1024:
-                # deflate never grows data that much: the declared size hides a larger real one
-                raise InputError(
-                    f"zip bomb refused: {info.filename} declares {info.file_size} bytes but holds "
-                    f"{info.compress_size} compressed bytes",
-                    where=where,
-                )
-            try:
-                with zf.open(info) as member:
-                    data = member.read(allowance - total + 1)
-            except (
-                zipfile.BadZipFile,
-                OSError,
-                EOFError,
-                ValueError,
-                RuntimeError,
-                NotImplementedError,
-            ) as e:
-                raise InputError(f"corrupt zip file ({info.filename}: {e})", where=where) from None
-            total += len(data)
-            if total > allowance or len(data) > info.file_size:
-                raise InputError("zip bomb refused: a member expands beyond its declared size", where=where)
-            parts[info.filename] = data
-    if "[Content_Types].xml" not in parts:
-        raise InputError("not a Word document: no [Content_Types].xml", where=where)
-    pkg = DocxPackage(path, [i.filename for i in infos if not i.is_dir()], parts)
+        total += info.file_size
+        if not name.endswith("/"):
+            names.append(name)
+    if total > MAX_TOTAL_BYTES or (total > TOTAL_FLOOR and total > MAX_TOTAL_RATIO * max(size, 1)):
+        raise _refuse(path, f"refused: {_mb(total)} uncompressed from a {_mb(size)} file (a zip bomb?)")
+    if len(set(names)) != len(names):
+        raise _refuse(path, "refused: the zip names a part twice")
+    return tuple(names)
+
+
+def _main_part(pkg: DocxPackage) -> str:
+    if "[Content_Types].xml" not in pkg.parts:
+        raise _refuse(pkg.path, "not a Word document: no [Content_Types].xml")
     main = None
-    if "_rels/.rels" in parts:
-        for rel in pkg.rels("").values():
-            if rel.type.rsplit("/", 1)[-1] == OFFICE_DOCUMENT and not rel.external:
-                main = rel.target
+    for rel in pkg.rels("").values():
+        if rel.type in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT) and not rel.external:
+            main = rel.target
     main = main or "word/document.xml"
-    if main not in parts:
-        raise InputError(f"not a Word document: the main part {main} is missing", where=where)
-    pkg.main = main
-    return pkg
+    if main not in pkg.parts:
+        raise _refuse(pkg.path, f"not a Word document: its main part {main} is missing")
+    return main
+
+
+def is_xml_part(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml"))
+
+
+def check_xml(data: bytes, path: Path | str, name: str) -> None:
+    """Refuse XML that declares a DTD or entities (in UTF-8 or, after its BOM, UTF-16)."""
+    head = data
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = data.decode("utf-16", errors="replace").encode("utf-8")
+    if _DECLARATION.search(head):
+        raise _refuse(path, f"refused: {name} holds XML with a DTD or entity declarations")
+
+
+def parse_xml(data: bytes, path: Path | str, name: str) -> etree._Element:
+    check_xml(data, path, name)
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as e:
+        raise _refuse(path, f"invalid XML in {name}: {e}") from None
+
+
+def _refuse(path: Path | str, message: str) -> InputError:
+    return InputError(message, where=str(path))
+
+
+def _reason(e: BaseException) -> str:
+    return str(e) or type(e).__name__
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"

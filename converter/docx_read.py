@@ -107,7 +107,8 @@ class WordReader:
         self._header_row = False
         self._element: Element | None = None
         self.elements: list[Element] = []
-        body = pkg.xml(pkg.main).find(W + "body")
+        root = pkg.xml(pkg.main)
+        body = root.find(W + "body") if root is not None else None
         if body is not None:
             self._body(body)
         self._read_comments()
@@ -115,7 +116,7 @@ class WordReader:
     # -- styles and numbering -------------------------------------------------------------------------------
 
     def _read_styles(self) -> None:
-        part = self.pkg.related(self.pkg.main, "styles")
+        part = related(self.pkg, self.pkg.main, "styles")
         if part is None:
             return
         for st in self.pkg.xml(part).iter(W + "style"):
@@ -153,7 +154,7 @@ class WordReader:
         return (num_id.get(W + "val") or "0", level)
 
     def _read_numbering(self) -> None:
-        part = self.pkg.related(self.pkg.main, "numbering")
+        part = related(self.pkg, self.pkg.main, "numbering")
         if part is None:
             return
         root = self.pkg.xml(part)
@@ -483,7 +484,7 @@ class WordReader:
         )
 
     def _read_comments(self) -> None:
-        part = self.pkg.related(self.pkg.main, "comments")
+        part = related(self.pkg, self.pkg.main, "comments")
         if part is None:
             return
         for c in self.pkg.xml(part).iter(W + "comment"):
@@ -496,6 +497,14 @@ class WordReader:
             for cid in element.comments:
                 if cid in self.comments and self.comments[cid].element is None:
                     self.comments[cid].element = i
+
+
+def related(pkg: DocxPackage, part: str, kind: str) -> str | None:
+    """The part that `part` points at with a relationship type ending in '/kind' (styles, numbering...)."""
+    for rel in pkg.rels(part).values():
+        if not rel.external and rel.type.rsplit("/", 1)[-1] == kind and rel.target in pkg.parts:
+            return rel.target
+    return None
 
 
 def _field_link(instr: str) -> str | None:

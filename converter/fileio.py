@@ -14,7 +14,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """Write to a temporary file beside the target, then rename it into place; keeps the file's mode."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path = Path(path)
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".aix-tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -27,6 +27,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from open() (mkstemp would make it 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_all(files: list[tuple[Path, str | None]]) -> None:

@@ -106,13 +106,13 @@ def item_props() -> bytes:
 
 def find(pkg: DocxPackage) -> Snapshot | None:
     """The snapshot store of a document, or None when it has none (a Word file aix did not make)."""
-    for name in pkg.names:
+    for name in pkg.parts:
         if not (name.startswith("customXml/") and name.endswith(".xml")) or "/_rels/" in name:
             continue
         data = pkg.read(name)
         if NS.encode() not in data[:400]:
             continue
-        root = parse_xml(data, f"{pkg.path}: {name}")
+        root = parse_xml(data, pkg.path, name)
         if root.tag != f"{{{NS}}}snapshot":
             continue
         return _load(root, f"{pkg.path}: {name}")

@@ -69,24 +69,24 @@ class SyncResult:
 class Syncer:
     def __init__(self, docx: Path, site: Site, changes: ChangesMode = "refuse", keep_anchors: bool = True):
         self.docx, self.site, self.mode, self.keep_anchors = Path(docx), site, changes, keep_anchors
-        self.pkg = open_docx(docx)
-        snapshot = roundtrip.find(self.pkg)
-        if snapshot is None:
-            raise InputError(
-                "not a snapshot made by aix docx (it holds no round-trip data)",
-                where=str(docx),
-                hint="aix import converts other Word documents",
-            )
-        self.snap = snapshot
-        self._same_site()
-        root = self.pkg.xml(self.pkg.main)
-        if root.tag.startswith("{http://purl.oclc.org/ooxml/"):
-            raise InputError(
-                "saved as Strict Open XML, which aix does not read",
-                where=str(docx),
-                hint="save it again as a Word Document (.docx)",
-            )
-        self.reader = WordReader(self.pkg, "reject" if changes == "reject" else "accept")
+        with open_docx(docx) as pkg:
+            snapshot = roundtrip.find(pkg)
+            if snapshot is None:
+                raise InputError(
+                    "not a snapshot made by aix docx (it holds no round-trip data)",
+                    where=str(docx),
+                    hint="aix import converts other Word documents",
+                )
+            self.snap = snapshot
+            self._same_site()
+            root = pkg.xml(pkg.main)
+            if root is None or root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+                raise InputError(
+                    "saved as Strict Open XML, which aix does not read",
+                    where=str(docx),
+                    hint="save it again as a Word Document (.docx)",
+                )
+            self.reader = WordReader(pkg, "reject" if changes == "reject" else "accept")
         self.segs = roundtrip.segment(self.reader.elements, self.snap.units, self.snap)
         if not self.segs.order and self.snap.units:
             raise InputError(

@@ -76,10 +76,10 @@ def bench_docx(corpus: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         md = _concatenated(site_root, Path(tmp) / "all.md")
         out = Path(tmp) / "plain.docx"
-        peer = timed(
-            lambda: pandoc.run(["-f", "gfm", "-t", "docx", str(md), "-o", str(out)], cwd=site_root), 3
+        ours, peer = side_by_side(
+            lambda: export_docx(build_model(site_root), Path(tmp) / "aix.docx"),
+            lambda: pandoc.run(["-f", "gfm", "-t", "docx", str(md), "-o", str(out)]),
         )
-        ours = timed(lambda: export_docx(build_model(site_root), Path(tmp) / "aix.docx"), 3)
     print(
         f"docx aix-2026: aix docx {ours:.2f} s, plain pandoc -f gfm -t docx {peer:.2f} s: "
         f"{ours / peer:.2f}x (target <= 1.5x)"
