@@ -68,16 +68,23 @@ def _concatenated(site_root: Path, into: Path) -> Path:
     return into
 
 
+def _command(*args: str):
+    """A command as a user runs it (interpreter start and imports included), for a fair race with pandoc."""
+    import subprocess
+
+    aix = Path(sys.executable).with_name("aix")
+    return lambda: subprocess.run([str(aix), *args], check=True, capture_output=True)
+
+
 def bench_docx(corpus: Path) -> None:
     from converter import pandoc
-    from converter.docx_export import export_docx
 
     site_root = corpus / "aix-2026"
     with tempfile.TemporaryDirectory() as tmp:
         md = _concatenated(site_root, Path(tmp) / "all.md")
         out = Path(tmp) / "plain.docx"
         ours, peer = side_by_side(
-            lambda: export_docx(build_model(site_root), Path(tmp) / "aix.docx"),
+            _command("docx", str(site_root), "-o", str(Path(tmp) / "aix.docx")),
             lambda: pandoc.run(["-f", "gfm", "-t", "docx", str(md), "-o", str(out)]),
         )
     print(
@@ -88,16 +95,14 @@ def bench_docx(corpus: Path) -> None:
 
 def bench_sync(corpus: Path) -> None:
     from converter import pandoc
-    from converter.docx_export import export_docx
-    from converter.sync import Syncer
 
     site_root = corpus / "aix-2026"
     with tempfile.TemporaryDirectory() as tmp:
         snapshot = Path(tmp) / "aix-2026.docx"
-        export_docx(build_model(site_root), snapshot)
+        _command("docx", str(site_root), "-o", str(snapshot))()
         out = Path(tmp) / "plain.md"
         ours, peer = side_by_side(
-            lambda: Syncer(snapshot, build_model(site_root)).plan(),
+            _command("sync", str(snapshot), str(site_root)),
             lambda: pandoc.run(["-f", "docx", "-t", "gfm", str(snapshot), "-o", str(out)]),
         )
     print(
