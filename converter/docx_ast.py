@@ -157,7 +157,7 @@ class AstWriter:
 
     def b_heading(self, tok: Node) -> list[Node]:
         inlines = self.inlines(tok.get("children") or [])
-        heading = tok.get("_heading")
+        heading = self.node(tok, "_heading", self.page.headings)
         if heading is not None:
             inlines = [Span(self.names.heading(heading), inlines)]
         return [{"t": "Header", "c": [tok["attrs"]["level"], NO_ATTR, inlines]}]
@@ -344,7 +344,7 @@ class AstWriter:
 
     def i_image(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
-        image = tok.get("_image")
+        image = self.node(tok, "_image", self.page.images)
         src = image.src if image is not None else attrs.get("url", "")
         file, why = self.image_file(src)
         if file is None:
@@ -359,9 +359,15 @@ class AstWriter:
 
     # -- links and images -----------------------------------------------------------------------------------
 
+    def node(self, tok: Node, key: str, nodes: list):
+        """The model node the collector made for a token (pages.py stores its index), or None for a token
+        parsed outside the model."""
+        index = tok.get(key)
+        return nodes[index] if isinstance(index, int) and 0 <= index < len(nodes) else None
+
     def link_url(self, tok: Node) -> str:
         url = (tok.get("attrs") or {}).get("url", "")
-        link: Link | None = tok.get("_link")
+        link: Link | None = self.node(tok, "_link", self.page.links) if tok.get("type") == "link" else None
         if link is None:  # a token parsed outside the model (sync re-reads a block): resolve it the same way
             link = Link(url, "", Source(self.page.rel, 0), page=self.page.path)
             resolve(self.site, self.page, link)

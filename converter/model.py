@@ -88,7 +88,7 @@ class Block:
     """A top-level Markdown block with its exact source lines."""
 
     kind: str  # the mistune token type: heading, paragraph, list, shortcode, ...
-    token: dict[str, Any]  # heading, link and image tokens point at their node: "_heading", "_link", "_image"
+    token: dict[str, Any]
     line: int  # first line in the file, 1-based
     end_line: int  # last line, inclusive
     text: str  # the verbatim source of those lines

@@ -15,6 +15,7 @@ ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 TITLE_KEY = re.compile(r"^title\s*[:=]", re.M)
 URL_ARGS = ("link", "href", "url")
 IMAGE_ARGS = ("src", "image", "img")
+NODES = frozenset(("heading", "link", "image", "shortcode", "inline_html", "block_html"))
 
 
 def parse_pages(site: Site) -> None:
@@ -95,12 +96,19 @@ class _Collector:
             kind = tok["type"]
             if "_line" in tok:
                 self.locator.seek_line(tok["_line"])
+            if kind in NODES:  # writers find a token's model nodes by these indices into the page's lists
+                tok["_heading"], tok["_link"], tok["_image"], tok["_shortcode"] = (
+                    len(self.page.headings),
+                    len(self.page.links),
+                    len(self.page.images),
+                    len(self.page.shortcodes),
+                )
             if kind == "heading":
                 self.heading(tok, scope)
             elif kind == "link":
                 self.link(tok)
             elif kind == "image":
-                tok["_image"] = self.image(tok["attrs"]["url"], plain_text(tok.get("children")), "markdown")
+                self.image(tok["attrs"]["url"], plain_text(tok.get("children")), "markdown")
             elif kind == "shortcode":
                 scope = self.shortcode(tok, scope)
                 continue
@@ -130,7 +138,6 @@ class _Collector:
             scope=scope,
         )
         self.page.headings.append(heading)
-        tok["_heading"] = heading  # writers find the model node of a token
         self.walk(tok.get("children") or [], scope)
 
     def link(self, tok: Token) -> None:
@@ -144,15 +151,12 @@ class _Collector:
             origin, needles = "markdown", tuple(f"({u}" for u in _url_forms(url)) + _url_forms(url)
         line = self.locator.line(*needles)
         written = _as_written(url, self.locator.text)
-        tok["_link"] = link = Link(written, text, self.source(line), origin, page=self.page.path)
-        self.page.links.append(link)
+        self.page.links.append(Link(written, text, self.source(line), origin, page=self.page.path))
 
-    def image(self, url: str, alt: str, origin: str) -> Image:
+    def image(self, url: str, alt: str, origin: str) -> None:
         line = self.locator.line(*_url_forms(url))
         written = _as_written(url, self.locator.text)
-        image = Image(written, alt, self.source(line), page=self.page.path)
-        self.page.images.append(image)
-        return image
+        self.page.images.append(Image(written, alt, self.source(line), page=self.page.path))
 
     def shortcode(self, tok: Token, scope: int) -> int:
         line = tok.get("_line") or self.locator.line(tok["raw"])

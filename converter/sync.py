@@ -31,7 +31,7 @@ from .markdown import parse_markdown
 from .mdgen import Context, HouseStyle, markdown
 from .merge import Conflict, merge3, merge_lines
 from .model import Page, Site, Target
-from .pages import parse_page
+from .pages import parse_pages
 from .site import page_url, split_front_matter
 
 ChangesMode = Literal["accept", "reject", "refuse"]
@@ -445,11 +445,12 @@ def page_headings(site: Site, path: str, text: str):
         body_line=fm_raw.count("\n") + 1,
         title=str(meta.get("title") or ""),
     )
-    parse_page(page)
 
-    class _One:
+    class _One:  # the site's settings, this one page
+        config = site.config
         pages = [page]
 
+    parse_pages(_One)  # type: ignore[arg-type]
     assign_ids(_One)
     return page.headings
 
