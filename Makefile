@@ -50,6 +50,13 @@ pdf: $(BIN)/aix ## Build the sample document's release PDF: build/aix-sample.pdf
 handout: $(BIN)/aix ## A sample handout: build/handout.pdf (SELECT="go:promptinjection --with-controls")
 	$(BIN)/aix handout $(SITE) $(or $(SELECT),go:promptinjection --with-controls) -o $(BUILD)/handout.pdf
 
+docx: $(BIN)/aix ## Word snapshot of the sample for review and aix sync: build/<title>-<date>.docx
+	$(BIN)/aix docx $(SITE) $(if $(OUT),-o $(OUT))
+
+sync: $(BIN)/aix ## Word edits back into the sources, as a diff: make sync DOCX=file.docx [WRITE=1]
+	@test -n "$(DOCX)" || { echo "make sync: say which snapshot, e.g. make sync DOCX=build/x.docx"; exit 2; }
+	$(BIN)/aix sync $(DOCX) $(SITE) $(if $(WRITE),--write)
+
 clean: ## Remove build output and caches
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -156,6 +156,104 @@ def handout_command(
     build_handout(site, list(selectors), out, log, with_controls, paper, not no_link_notes)
 
 
+@cli.command()
+@SITE
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="Where to write (build/<title>-<date>.docx)."
+)
+def docx(site: str, output: str | None) -> None:
+    """The Word snapshot of the site, made for review in Word and for `aix sync`."""
+    from pathlib import Path
+
+    from .docx_export import default_output, export_docx, meta_of
+    from .pipeline import build_model
+
+    model = build_model(site)
+    meta = meta_of(model)
+    report = export_docx(model, Path(output) if output else default_output(meta), meta)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    click.echo(
+        f"wrote {report.path}: {report.pages} pages, {report.bookmarks} heading bookmarks, "
+        f"{report.internal_links} internal links, {report.images} images",
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("snapshot", type=click.Path(path_type=str))
+@SITE
+@click.option("--write", is_flag=True, help="Apply the changes (default: show them as a diff).")
+@click.option("--force", is_flag=True, help="Write even into files with uncommitted git changes.")
+@click.option("--allow-delete", is_flag=True, help="Delete a page whose every block was deleted in Word.")
+@click.option(
+    "--changes",
+    type=click.Choice(["refuse", "accept", "reject"]),
+    default="refuse",
+    show_default=True,
+    help="Tracked changes: list them and stop, or accept or reject them all.",
+)
+@click.option(
+    "--comments", "comments_file", type=click.Path(path_type=str), help="Also write the comments here."
+)
+@click.option(
+    "--rename-anchors", is_flag=True, help="Let renamed headings take new anchors (default: keep the old)."
+)
+def sync(
+    snapshot: str,
+    site: str,
+    write: bool,
+    force: bool,
+    allow_delete: bool,
+    changes: str,
+    comments_file: str | None,
+    rename_anchors: bool,
+) -> None:
+    """Bring the edits made in a Word snapshot (from aix docx) back into the Markdown sources."""
+    from pathlib import Path
+
+    from .fileio import refuse_uncommitted, write_all, write_atomic
+    from .pipeline import build_model
+    from .sync import Syncer
+
+    model = build_model(site)
+    result = Syncer(Path(snapshot), model, changes, keep_anchors=not rename_anchors).plan()  # type: ignore[arg-type]
+    if result.tracked:
+        for line in result.tracked:
+            click.echo(line, err=True)
+        raise AixError(
+            f"{len(result.tracked)} tracked change(s) pending in {snapshot}",
+            hint="review them in Word, or pass --changes accept or --changes reject",
+        )
+    for change in result.changes:
+        click.echo(change.diff(), nl=False)
+    for note in result.notes:
+        click.echo(note, err=True)
+    if result.comments:
+        click.echo(f"{len(result.comments)} comment(s):", err=True)
+        for line in result.comments:
+            click.echo(f"  {line}", err=True)
+    if comments_file:
+        write_atomic(Path(comments_file), "".join(line + "\n" for line in result.comments))
+    deleted = [c for c in result.changes if c.new is None]
+    summary = (
+        f"{len(result.changes)} file(s) to change ({result.edited} block(s) edited, {result.removed} removed"
+        f"{', ' + str(len(deleted)) + ' page(s) deleted' if deleted else ''}) of {result.units} in the snapshot"
+    )
+    if not write:
+        click.echo(summary + ("; run with --write to apply" if result.changes else ""), err=True)
+        return
+    if deleted and not allow_delete:
+        names = ", ".join(c.rel for c in deleted)
+        raise AixError(f"would delete {names}", hint="pass --allow-delete to delete pages deleted in Word")
+    refuse_uncommitted([c.path for c in result.changes], model.root, force)
+    try:
+        write_all([(c.path, c.new) for c in result.changes])
+    except OSError as e:
+        raise AixError(f"writing failed ({e}); no source file was changed") from None
+    click.echo(summary.replace("to change", "changed"), err=True)
+
+
 def main(args: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)

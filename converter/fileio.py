@@ -36,6 +36,45 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
+def write_all(files: list[tuple[Path, str | None]]) -> None:
+    """Write (or, for None, delete) several files as one change: every new text is staged beside its file
+    first, then all are renamed into place; if anything fails, the files already replaced get their old
+    bytes back and the staged files go. Keeps each file's mode."""
+    staged: list[tuple[Path, str | None, bytes | None]] = []  # path, staged temporary, old bytes
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, text in files:
+            old = path.read_bytes() if path.exists() else None
+            if text is None:
+                staged.append((path, None, old))
+                continue
+            mode = path.stat().st_mode & 0o7777 if path.exists() else None
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".aix-tmp", dir=path.parent)
+            staged.append((path, tmp, old))
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+        for path, tmp, old in staged:
+            if tmp is None:
+                path.unlink()
+            else:
+                os.replace(tmp, path)
+            done.append((path, old))
+    except BaseException:
+        for path, old in reversed(done):
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, old)
+        for _path, tmp, _old in staged:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def uncommitted(paths: list[Path], root: Path) -> list[Path]:
     """Those of the paths that git reports as changed and not committed (none when root is not in git)."""
     if not paths:

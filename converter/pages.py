@@ -207,7 +207,7 @@ class _Collector:
         return scope
 
     def raw_html(self, raw: str) -> None:
-        for tag, _attr, value in _html_refs(raw):
+        for tag, _attr, value in html_refs(raw):
             if tag == "a":
                 line = self.locator.line(value)
                 self.page.links.append(Link(value, "", self.source(line), "html", page=self.page.path))
@@ -242,7 +242,7 @@ class _RefParser(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _html_refs(raw: str) -> list[tuple[str, str, str]]:
+def html_refs(raw: str) -> list[tuple[str, str, str]]:
     if "<" not in raw or ("href" not in raw and "src" not in raw):
         return []
     parser = _RefParser()

@@ -51,3 +51,36 @@ def make_site(tmp_path):
         return write_site(tmp_path / name, files, firebase)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """Convert with LibreOffice (`soffice --headless --convert-to FORMAT`): installs it when missing (as
+    .ci/run does) and skips only when that is impossible, saying why."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("soffice")
+    if exe is None and shutil.which("apt-get"):
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "--no-install-recommends", "libreoffice-writer-nogui"],
+            capture_output=True,
+            timeout=900,
+        )
+        exe = shutil.which("soffice")
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed and could not be installed with apt-get")
+    profile = tmp_path_factory.mktemp("lo-profile")
+
+    def convert(src: Path, fmt: str, outdir: Path) -> Path:
+        outdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
+             "--outdir", str(outdir), str(src)],
+            capture_output=True, check=True, timeout=600,
+        )  # fmt: skip
+        out = outdir / (src.stem + "." + fmt.split(":")[0])
+        assert out.is_file(), f"LibreOffice wrote no {out.name}"
+        return out
+
+    return convert

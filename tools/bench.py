@@ -30,6 +30,18 @@ def timed(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def side_by_side(ours, peer, runs: int = 5) -> tuple[float, float]:
+    """Median times of two commands run alternately, so that a busy machine weighs on both alike."""
+    ours(), peer()  # warm caches and imports
+    mine, theirs = [], []
+    for _ in range(runs):
+        for fn, times in ((peer, theirs), (ours, mine)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(mine), statistics.median(theirs)
+
+
 def multiplied_site(source: Path, factor: int, into: Path) -> Path:
     """A copy of a site whose every page holds its body `factor` times (copies concatenated)."""
     shutil.copytree(source, into, ignore=shutil.ignore_patterns("static"))
@@ -225,10 +237,59 @@ def bench_handout(corpus: Path, runs: int = 3) -> None:
             )
 
 
+def _concatenated(site_root: Path, into: Path) -> Path:
+    """The site's pages as one Markdown file, the input of the plain-pandoc peer."""
+    into.write_text("".join(p.raw + "\n" for p in build_model(site_root).pages), encoding="utf-8")
+    return into
+
+
+def _command(*args: str):
+    """A command as a user runs it (interpreter start and imports included), for a fair race with pandoc."""
+    import subprocess
+
+    aix = Path(sys.executable).with_name("aix")
+    return lambda: subprocess.run([str(aix), *args], check=True, capture_output=True)
+
+
+def bench_docx(corpus: Path) -> None:
+    from converter import pandoc
+
+    site_root = corpus / "aix-2026"
+    with tempfile.TemporaryDirectory() as tmp:
+        md = _concatenated(site_root, Path(tmp) / "all.md")
+        out = Path(tmp) / "plain.docx"
+        ours, peer = side_by_side(
+            _command("docx", str(site_root), "-o", str(Path(tmp) / "aix.docx")),
+            lambda: pandoc.run(["-f", "gfm", "-t", "docx", str(md), "-o", str(out)]),
+        )
+    print(
+        f"docx aix-2026: aix docx {ours:.2f} s, plain pandoc -f gfm -t docx {peer:.2f} s: "
+        f"{ours / peer:.2f}x (target <= 1.5x)"
+    )
+
+
+def bench_sync(corpus: Path) -> None:
+    from converter import pandoc
+
+    site_root = corpus / "aix-2026"
+    with tempfile.TemporaryDirectory() as tmp:
+        snapshot = Path(tmp) / "aix-2026.docx"
+        _command("docx", str(site_root), "-o", str(snapshot))()
+        out = Path(tmp) / "plain.md"
+        ours, peer = side_by_side(
+            _command("sync", str(snapshot), str(site_root)),
+            lambda: pandoc.run(["-f", "docx", "-t", "gfm", str(snapshot), "-o", str(out)]),
+        )
+    print(
+        f"sync aix-2026 (no edits): aix sync {ours:.2f} s, plain pandoc -f docx -t gfm {peer:.2f} s: "
+        f"{ours / peer:.2f}x (target <= 1.0x)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--only", help="run one benchmark: load, import, pdf or handout")
+    parser.add_argument("--only", help="run one benchmark: load, import, pdf, handout, docx or sync")
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (pdf)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -239,6 +300,8 @@ def main() -> int:
         "import": bench_import,
         "pdf": lambda corpus: bench_pdf(corpus, args.runs),
         "handout": lambda corpus: bench_handout(corpus, args.runs),
+        "docx": bench_docx,
+        "sync": bench_sync,
     }
     if args.only is not None and args.only not in benches:
         parser.error(f"--only takes one of {', '.join(benches)}")

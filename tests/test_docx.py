@@ -1,0 +1,255 @@
+"""`aix docx`: a proper Word document (bookmarks, internal links, TOC, core properties, real lists and tables)
+that carries what `aix sync` needs, and that embeds nothing from outside the site's static/."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from converter import pandoc, roundtrip
+from converter.__main__ import cli
+from converter.bookmarks import BookmarkNames
+from converter.docx_export import export_docx
+from converter.docx_package import open_docx
+from converter.pipeline import build_model
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+
+
+def _document(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("word/document.xml"))
+
+
+@pytest.fixture(scope="module")
+def sample_snapshot(tmp_path_factory):
+    site = build_model(Path(__file__).resolve().parent.parent / "sources")
+    out = tmp_path_factory.mktemp("docx") / "sample.docx"
+    report = export_docx(site, out)
+    return site, out, report
+
+
+@pytest.fixture(scope="module")
+def corpus_snapshot(tmp_path_factory):
+    from conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    site = build_model(CORPUS / "aix-2026")
+    out = tmp_path_factory.mktemp("docx") / "aix-2026.docx"
+    report = export_docx(site, out)
+    return site, out, report
+
+
+@pytest.fixture(params=["sample", "aix-2026"])
+def snapshot(request):
+    return request.getfixturevalue("sample_snapshot" if request.param == "sample" else "corpus_snapshot")
+
+
+def it_bookmarks_every_heading_with_a_valid_unique_stable_name(snapshot):
+    site, out, _ = snapshot
+    names = BookmarkNames(site)
+    found = [b.get(W + "name") for b in _document(out).iter(W + "bookmarkStart")]
+    headings = [h for p in site.pages for h in p.headings]
+    wanted = [names.heading(h) for h in headings]
+    assert len(set(wanted)) == len(headings)
+    assert all(VALID.match(name) for name in wanted)
+    assert set(wanted) <= set(found)
+    assert BookmarkNames(build_model(site.root)).mapping == names.mapping  # the same names next time
+
+
+def it_keeps_the_heading_ids_inside_the_document(snapshot):
+    site, out, _ = snapshot
+    stored = roundtrip.find(open_docx(out))
+    assert stored is not None
+    ids = {(p.path, h.id) for p in site.pages for h in p.headings}
+    assert set(stored.bookmarks.values()) == ids
+
+
+def it_links_every_internal_link_to_an_existing_bookmark(snapshot):
+    site, out, _ = snapshot
+    root = _document(out)
+    bookmarks = {b.get(W + "name") for b in root.iter(W + "bookmarkStart")}
+    anchors = [h.get(W + "anchor") for h in root.iter(W + "hyperlink") if h.get(W + "anchor")]
+    internal = [link for p in site.pages for link in p.links if link.target is not None]
+    assert len(anchors) == len(internal)  # Markdown, raw HTML <a href> and shortcode link= alike
+    assert set(anchors) <= bookmarks
+    names = BookmarkNames(site)
+    expected = sorted(names.target(link.target.page, link.target.anchor) for link in internal)
+    assert sorted(anchors) == expected
+
+
+def it_has_a_cover_a_toc_field_page_numbers_and_word_styles(sample_snapshot):
+    site, out, _ = sample_snapshot
+    root = _document(out)
+    instructions = "".join(t.text or "" for t in root.iter(W + "instrText"))
+    assert "TOC \\o" in instructions
+    with zipfile.ZipFile(out) as z:
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+        settings = z.read("word/settings.xml").decode()
+    assert any("PAGE" in f for f in footers)
+    assert "updateFields" in settings
+    document = docx.Document(str(out))
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles[0] == "Title" and "Heading 1" in styles and "Heading 4" in styles
+    texts = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "2.1.1.1. Query-based search" in texts  # numbers stay in the text
+    assert any(p.style.name == "Source Code" for p in document.paragraphs)
+    assert any(p.style.name == "Block Text" for p in document.paragraphs)
+    listed = [p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None]
+    levels = {int(p._p.pPr.numPr.ilvl.val) for p in listed}
+    assert {0, 1, 2} <= levels  # nested lists stay nested
+    table = document.tables[0]
+    assert table.style.name == "Table"
+    assert table.rows[0]._tr.trPr.find(W + "tblHeader") is not None
+
+
+def it_points_every_bullet_list_at_one_numbering_definition(sample_snapshot):
+    _, out, _ = sample_snapshot
+    with zipfile.ZipFile(out) as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+    bullets = [
+        a
+        for a in numbering.iter(W + "abstractNum")
+        if a.find(f"{W}lvl/{W}numFmt").get(W + "val") == "bullet"
+        and (a.find(f"{W}lvl/{W}lvlText").get(W + "val") or "").strip()
+    ]
+    assert len(bullets) == 1
+
+
+def it_sets_the_core_properties(sample_snapshot):
+    site, out, _ = sample_snapshot
+    with zipfile.ZipFile(out) as z:
+        core = z.read("docProps/core.xml").decode()
+    props = docx.Document(str(out)).core_properties
+    assert props.title == "AI Exchange sample"
+    assert props.subject.startswith("A small, invented document")
+    assert props.version and props.created is not None
+    assert "<dc:identifier>git:" in core  # the sources' commit (the sample is in git)
+
+
+def it_embeds_only_images_from_static(make_site):
+    root = make_site(
+        {
+            "content/docs/a.md": """\
+            ---
+            title: A
+            ---
+            ![ok](/images/ok.png)
+            ![passwd](/etc/passwd)
+            ![up](../../secret.png)
+            ![file](file:///etc/hostname)
+            ![web](http://example.com/x.png)
+            ![link](/images/escape.png)
+            """,
+            "static/images/ok.png": _PNG,
+            "secret.png": _PNG + b"secret",
+        }
+    )
+    (root / "static" / "images" / "escape.png").symlink_to(root / "secret.png")
+    site = build_model(root)
+    out = root.parent / "a.docx"
+    report = export_docx(site, out)
+    refused = "\n".join(report.warnings)
+    for line, src in ((5, "/etc/passwd"), (6, "../../secret.png"), (7, "file:///etc/hostname")):
+        assert f"content/docs/a.md:{line}: warning: image {src} is not embedded" in refused
+    assert "http://example.com/x.png is not embedded" in refused
+    assert "/images/escape.png is not embedded: it lies outside the site's static/ folder" in refused
+    with zipfile.ZipFile(out) as z:
+        media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+    assert media == [_PNG]
+    with zipfile.ZipFile(out) as z:
+        assert str(root).encode() not in z.read("word/document.xml")  # no local paths leak either
+
+
+def it_writes_atomically_and_keeps_the_old_file_on_failure(make_site, monkeypatch):
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\nText.\n"})
+    out = root.parent / "a.docx"
+    out.write_bytes(b"old")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("pandoc died")  # before it could write anything
+
+    monkeypatch.setattr(pandoc, "ast_to_docx", broken)
+    with pytest.raises(RuntimeError):
+        export_docx(build_model(root), out)
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".a.docx")] == []
+
+
+def it_has_a_command_with_a_dated_default_name(make_site, monkeypatch, tmp_path):
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\n## One\nText.\n"})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    result = CliRunner().invoke(cli, ["docx", str(root)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "build" / "Test-2026-01-01.docx").is_file()
+    assert "wrote build/Test-2026-01-01.docx" in result.stderr
+
+
+def it_converts_to_pdf_with_libreoffice(sample_snapshot, soffice, tmp_path):
+    from pypdf import PdfReader
+
+    _, out, _ = sample_snapshot
+    pdf = soffice(out, "pdf", tmp_path)
+    reader = PdfReader(str(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 8
+    for heading in (
+        "0.1.1 How to use this document",
+        "2.1.1.1. Query-based search",
+        "安全 (security) glossary",
+    ):
+        assert heading in text
+    links = [
+        a
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if a.get_object().get("/Subtype") == "/Link"
+    ]
+    assert len(links) >= 60
+
+
+def it_converts_aix_2026_to_pdf_with_libreoffice(corpus_snapshot, soffice, tmp_path):
+    from pypdf import PdfReader
+
+    _, out, _ = corpus_snapshot
+    reader = PdfReader(str(soffice(out, "pdf", tmp_path)))
+    assert len(reader.pages) > 150
+    assert "2. Input threats" in "".join(
+        reader.pages[n].extract_text() for n in range(len(reader.pages) // 3)
+    )
+
+
+def it_makes_the_reference_styles_reproducibly():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "make_reference_docx.py"
+    spec = importlib.util.spec_from_file_location("make_reference_docx", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    first, second = module.build(), module.build()
+    assert first == second
+    styles = docx.Document(str(path.parent.parent / "styles" / "reference.docx")).styles
+    for name in (
+        "Source Code",
+        "Block Text",
+        "Block Text 2",
+        "Hugo Source",
+        "Hugo Shortcode",
+        "Thematic Break",
+    ):
+        assert name in [s.name for s in styles]
+
+
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
