@@ -148,6 +148,8 @@ def handout_html(
     table: dict[Target, str],
 ) -> str:
     titles = [s.heading.text for s in sections]
+    chosen = [s for s in sections if s.selector]  # what was asked for; the rest are linked controls
+    added = [s for s in sections if not s.selector]
     sheets = "".join(
         f'<link rel="stylesheet" href="{(STYLES / n).as_uri()}">' for n in ("aix.css", "handout.css")
     )
@@ -160,7 +162,12 @@ def handout_html(
         f"{sheets}<style>@page {{ size: {PAPER[paper]}; }}</style></head>\n<body>\n",
         '<header class="handout-title">',
         f'<p class="kicker">{esc(info.title)} · handout</p>',
-        "<h1>" + "<br>".join(esc(t) for t in titles) + "</h1>",
+        "<h1>" + "<br>".join(esc(s.heading.text) for s in chosen) + "</h1>",
+        (
+            f'<p class="controls">With the controls it links to: {esc(", ".join(s.heading.text for s in added))}</p>'
+            if added
+            else ""
+        ),
         f'<p class="meta">Sources: {esc(info.version)} · {info.date:%-d %B %Y} · {esc(site.base_url)}</p>',
         "</header>\n",
         _contents(sections),
