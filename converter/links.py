@@ -125,3 +125,16 @@ def permalinks(site: Site) -> dict[Target, str]:
             if current is None or (current.startswith("/goto/") and rule.source.startswith("/go/")):
                 best[rule.target] = rule.source
     return best
+
+
+def names_document_content(site: Site, url: str) -> bool:
+    """Whether an absolute URL on this website names content of the document (a page, or a permalink
+    whose redirect lands on one): such a URL belongs inside the document as a jump, not as a web link."""
+    path = site_path(site, url) if url.startswith("http") else None
+    if path is None:
+        return False
+    plain = path.split("#")[0]
+    if site.page_by_url(plain) is not None:
+        return True
+    rule = redirects.match(site, plain) if GO.match(plain) else None
+    return rule is not None and rule.target is not None

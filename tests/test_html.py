@@ -10,13 +10,12 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from converter import redirects
 from converter.__main__ import cli
 from converter.buildlog import BuildLog
 from converter.hrefs import Linker
 from converter.html import HtmlWriter
 from converter.htmldoc import CopiedImages, write_html
-from converter.links import GO, site_path
+from converter.links import names_document_content
 from converter.pipeline import build_model
 from converter.sanitize import Sanitizer
 
@@ -227,20 +226,8 @@ def it_builds_the_real_document_with_every_in_document_link_landing(corpus, tmp_
     local = [h[1:] for h in refs.hrefs if h.startswith("#")]
     assert len(local) > 1000 and all(unquote(h) in ids for h in local)
     site = build_model(site_root)
-    in_document = [h for h in refs.hrefs if _lands_inside(site, h)]
+    in_document = [h for h in refs.hrefs if names_document_content(site, h)]
     assert in_document == []
-
-
-def _lands_inside(site, href: str) -> bool:
-    """An owaspai.org URL that names a page of the document (it should have become an #anchor)."""
-    path = site_path(site, href)
-    if path is None or not href.startswith("http"):
-        return False
-    plain = path.split("#")[0]
-    if site.page_by_url(plain) is not None:
-        return True
-    rule = redirects.match(site, plain) if GO.match(plain) else None
-    return rule is not None and rule.target is not None
 
 
 def it_resolves_raw_html_urls_the_model_did_not_collect(make_site):

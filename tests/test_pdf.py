@@ -14,9 +14,8 @@ from conftest import write_site
 from PIL import Image
 from pypdf import PdfReader
 
-from converter import redirects
 from converter.__main__ import cli
-from converter.links import GO, site_path
+from converter.links import names_document_content
 from converter.pdf.fetcher import SafeFetcher
 from converter.pipeline import build_model
 
@@ -215,18 +214,6 @@ def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
     return pairs
 
 
-def lands_inside(site, url: str) -> bool:
-    """An owaspai.org URL that names content of the document (it should have become a jump)."""
-    path = site_path(site, url) if url.startswith("http") else None
-    if path is None:
-        return False
-    plain = path.split("#")[0]
-    if site.page_by_url(plain) is not None:
-        return True
-    rule = redirects.match(site, plain) if GO.match(plain) else None
-    return rule is not None and rule.target is not None
-
-
 # The small site
 
 
@@ -249,7 +236,7 @@ def it_makes_every_link_a_jump_to_a_page_or_an_external_uri(built):
     )
     uris = [target for _, kind, target in rows if kind == "uri"]
     site = build_model(root)
-    assert [u for u in uris if lands_inside(site, u)] == []
+    assert [u for u in uris if names_document_content(site, u)] == []
     assert "https://example.com/page" in uris and "https://example.org/outside" in uris
     assert "https://owaspai.org/contribute/" in uris
 
@@ -472,7 +459,7 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     annotations = links(reader)
     assert all(kind in ("dest", "uri") for _, kind, _ in annotations)
     assert all(target is not None for _, kind, target in annotations if kind == "dest")
-    assert [u for _, kind, u in annotations if kind == "uri" and lands_inside(site, u)] == []
+    assert [u for _, kind, u in annotations if kind == "uri" and names_document_content(site, u)] == []
     pairs = contents_numbers(reader)
     assert len(pairs) == len([h for h in site.headings if h.level <= 3 and h.scope == 0])
     assert all(number == page for number, page in pairs)
