@@ -7,8 +7,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-from . import redirects
-from .links import GO, site_path, target_exists
+from .links import near_permalink, site_path, target_exists
 from .model import Finding, Heading, Link, Page, Site, Source
 
 
@@ -101,14 +100,14 @@ def _check_link(site: Site, page: Page, link: Link) -> None:
     if link.kind == "go":
         if link.via is None:
             plain = (site_path(site, link.url) or link.url).split("#")[0]
-            wrong_case = redirects.match(site, plain.lower())
-            if wrong_case is not None and plain != plain.lower():
+            near = near_permalink(site, link)
+            if near is not None:
                 site.report(
                     *where,
                     "error",
                     "go-case",
                     f"link {link.url}: no redirect matches it, because Firebase matches case-sensitively; "
-                    f"{wrong_case.source} does (run aix normalize)",
+                    f"{near.rule.source} does (run aix normalize)",
                     link.url,
                 )
             else:
@@ -146,13 +145,9 @@ def _check_link(site: Site, page: Page, link: Link) -> None:
         if link.target is None:
             if link.kind == "relative" or (link.site_path or "").startswith("/docs"):
                 hint = ""
-                written = link.url.split("#")[0]
-                if (
-                    link.kind == "relative"
-                    and GO.match("/" + written)
-                    and redirects.match(site, "/" + written)
-                ):
-                    hint = f"; /{written} is a permalink (a leading '/' is missing; run aix normalize)"
+                near = near_permalink(site, link)
+                if near is not None:
+                    hint = f"; {near.path} is a permalink (a leading '/' is missing; run aix normalize)"
                 elif link.kind == "relative":
                     hint = f" (a relative link, read against {page.url})"
                 site.report(

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from . import redirects
 from .docids import heading_for
-from .links import GO, resolve, site_path
+from .links import near_permalink, resolve, site_path
 from .model import Heading, Link, Page, Site, Source
 
 Warn = Callable[[Source, str, str], None]  # (where, code, message)
@@ -91,21 +90,16 @@ class Linker:
     def _repair(self, link: Link) -> Resolved | None:
         """A permalink that Firebase would not match (letter case, missing leading '/'), when one
         redirect clearly meant matches: the PDF jumps there, and the warning says what to fix."""
-        path = (site_path(self.site, link.url.strip()) or "").split("#")[0]
-        if link.kind == "relative" and GO.match("/" + path):
-            path = "/" + path
-        if not GO.match(path):
+        near = near_permalink(self.site, link)
+        if near is None or near.rule.target is None:
             return None
-        rule = redirects.match(self.site, path) or redirects.match(self.site, path.lower())
-        if rule is None or rule.target is None:
-            return None
-        fixed = Link(rule.source, link.text, link.source, page=link.page)
-        fixed.target = rule.target
+        fixed = Link(near.rule.source, link.text, link.source, page=link.page)
+        fixed.target = near.rule.target
         found = self.resolve(fixed)
         self.warn(
             link.source,
             "unmatched-permalink",
-            f"link {link.url}: Firebase matches no redirect; it is taken as {rule.source} "
+            f"link {link.url}: Firebase matches no redirect; it is taken as {near.rule.source} "
             "(run aix normalize to fix the source)",
         )
         return found

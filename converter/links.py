@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from . import redirects
@@ -138,3 +139,32 @@ def names_document_content(site: Site, url: str) -> bool:
         return True
     rule = redirects.match(site, plain) if GO.match(plain) else None
     return rule is not None and rule.target is not None
+
+
+@dataclass(slots=True, frozen=True)
+class NearPermalink:
+    """A permalink that Firebase does not match, but would with a leading '/' or in lower case."""
+
+    written: str  # the path as the link has it: "go/essentials/", "/go/OVERSIGHT/"
+    path: str  # the path a redirect matches: "/go/essentials/", "/go/oversight/"
+    rule: Redirect
+    missing_slash: bool
+    wrong_case: bool
+
+
+def near_permalink(site: Site, link: Link) -> NearPermalink | None:
+    """The redirect a broken /go/ link clearly means (check reports it, normalize fixes it, the writers
+    follow it with a warning): one place for the rule, so the three never disagree."""
+    if link.via is not None or link.kind not in ("go", "relative"):
+        return None
+    written = (site_path(site, link.url.strip()) or "").split("#")[0]
+    path = written
+    if link.kind == "relative":
+        if not GO.match("/" + written):
+            return None
+        path = "/" + written
+    for candidate in dict.fromkeys((path, path.lower())):
+        rule = redirects.match(site, candidate)
+        if rule is not None:
+            return NearPermalink(written, candidate, rule, path != written, candidate != path)
+    return None

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from . import links, redirects
+from . import links
 from .anchors import sanitize
 from .links import site_path, target_exists
 from .model import Link, Page, Site, Target
@@ -56,16 +56,12 @@ def _fixed_url(site: Site, link: Link, permalinks: dict[Target, str]) -> tuple[s
     working = link.target is not None and target_exists(site, link.target)
     if working or (link.via is not None and (link.via.external or link.via.site_path)):
         return None, ""
-    if link.kind == "relative" and re.match(r"(go|goto)/", url, re.I):
-        fixed = "/" + url
-        if redirects.match(site, fixed.split("#")[0]):
+    near = links.near_permalink(site, link)
+    if near is not None:
+        fixed = url.replace(near.written, near.path, 1)
+        if near.missing_slash:
             return fixed, f"link {url} lacks its leading '/': {fixed}"
-    if link.kind == "go" and link.via is None:
-        path = site_path(site, url) or url
-        lower = path.split("#")[0].lower()
-        if path != path.lower() and redirects.match(site, lower):
-            fixed = url.replace(path.split("#")[0], lower)
-            return fixed, f"link {url}: the redirect table holds {lower} (Firebase matches case-sensitively)"
+        return fixed, f"link {url}: the redirect table holds {near.path} (Firebase matches case-sensitively)"
     anchor = None
     path = site_path(site, url)
     if link.kind == "docs" and link.target is None and path and "#" in path:
