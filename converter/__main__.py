@@ -27,7 +27,7 @@ def check(site: str, fmt: str, strict: bool) -> None:
     from .check import check_site
     from .pipeline import build_model
 
-    findings = check_site(build_model(site))
+    findings = check_site(build_model(site, warn=None))
     if fmt == "json":
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:

@@ -37,6 +37,10 @@ class BuildLog:
             self._seen.add(key)
             self.warnings.append(Finding(file, line, "warning", code, message))
 
+    def add(self, finding: Finding) -> None:
+        """A warning found before the build began (a page skipped while reading the site)."""
+        self.warn(Source(finding.file, finding.line), finding.code, finding.message)
+
     def note(self, text: str) -> None:
         """Something the user should know that is not a problem (which heading a selector took)."""
         if not self.quiet:
@@ -76,7 +80,7 @@ class BuildLog:
     def print_warnings(self) -> None:
         if not self.quiet:
             for w in self.warnings:
-                where = f"{w.file}:{w.line}: " if w.file else ""
+                where = (f"{w.file}:{w.line}: " if w.line else f"{w.file}: ") if w.file else ""
                 self.stream.write(f"{where}warning: {w.message}\n")
 
     def gate(self) -> None:

@@ -12,7 +12,7 @@ from .model import Finding, Heading, Link, Page, Site, Source
 
 
 def check_site(site: Site) -> list[Finding]:
-    site.findings = []
+    site.findings = list(site.warnings)  # pages skipped while reading
     _check_redirects(site)
     for page in site.pages:
         _check_front_matter(site, page)

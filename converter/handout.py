@@ -97,7 +97,7 @@ def build_handout(
 
 def _build(root, selectors, out: Path, log: BuildLog, with_controls, paper, link_notes, workers) -> Path:
     log.stage("model")
-    site = build_model(root)
+    site = build_model(root, log.add)
     selection = select(site, selectors, with_controls)
     for note in selection.notes:
         log.note(note)
@@ -224,7 +224,7 @@ def navigator_handout(
     """The navigator on one page of the chosen paper, scaled to fit, its boxes linking to the website."""
     import pikepdf
 
-    site = build_model(root)
+    site = build_model(root, log.add)
     info = document_info(site, navigator)
     if info.navigator is None:
         raise AixError("no navigator: name one in aix.yaml (navigator:) or give --navigator FILE.pdf")

@@ -95,7 +95,7 @@ class CopiedImages(ImagePolicy):
 def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
     """Build DIR/index.html with images and styles beside it; returns the file written."""
     log.progress("html: reading the sources")
-    site = build_model(root)
+    site = build_model(root, log.add)
     info = document_info(site)
     out = Path(out)
     images = CopiedImages(site, out)

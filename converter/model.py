@@ -150,7 +150,8 @@ class Finding:
     target: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # line 0: the file as a whole
+        return f"{where}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +172,7 @@ class Site:
     pages: list[Page] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)  # what reading skipped (a page outside the site)
     base_url: str = "https://owaspai.org/"
     firebase_rel: str = "firebase.json"
     by_path: dict[str, Page] = field(default_factory=dict, repr=False)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .anchors import assign_ids
 from .docids import assign_doc_ids
 from .images import resolve_images
 from .links import resolve_links
-from .model import Site
+from .model import Finding, Site
 from .pages import parse_pages
 from .redirects import load_redirects
 from .site import load_site
@@ -24,13 +26,23 @@ TRANSFORMS = [
 ]
 
 
-def build_model(root: str | Path) -> Site:
+def show_warning(finding: Finding) -> None:
+    """What reading skipped, as one `file: warning: message` line on stderr."""
+    sys.stderr.write(f"{finding}\n")
+
+
+def build_model(root: str | Path, warn: Callable[[Finding], None] | None = show_warning) -> Site:
+    """The model of a site. Every command shows what reading skipped (`site.warnings`) through `warn`;
+    None leaves them to the caller (check lists them among its findings)."""
     # Parsing allocates hundreds of thousands of small dicts and no cycles: pausing the cyclic garbage
     # collector meanwhile saves a fifth of the time and keeps the cost linear in the size of the sources.
     paused = gc.isenabled()
     gc.disable()
     try:
         site = load_site(root)
+        if warn is not None:
+            for finding in site.warnings:
+                warn(finding)
         for _name, transform in TRANSFORMS:
             transform(site)
         return site

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import locale
+import os
 import re
 import tomllib
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .model import Page, Site
+from .model import Finding, Page, Site
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 HUGO_CONFIGS = ("hugo.yaml", "hugo.yml", "hugo.toml", "hugo.json", "config.yaml", "config.yml", "config.toml")
@@ -41,14 +42,52 @@ def load_site(root: str | Path) -> Site:
         aix.update(_parse_yaml_file(aix_file, root) or {})
     site = Site(root=root, config=config, aix=aix)
     site.base_url = str(aix.get("base_url") or config.get("baseURL") or site.base_url).rstrip("/") + "/"
-    pages = [read_page(root, f) for f in sorted(docs.rglob("*.md")) if not _hidden(f.relative_to(docs))]
+    pages = [read_page(root, f) for f in page_files(root, site.warnings)]
     site.pages = order_pages(pages, aix.get("order"), root)
     site.index_pages()
     return site
 
 
-def _hidden(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
+def page_files(root: Path, warnings: list[Finding]) -> list[Path]:
+    """The page files under content/docs/, as their paths in the site, sorted; hidden ones left out.
+
+    A page that is a symlink is read when it resolves to a file inside content/ (a page shared between
+    two places is fine); one that resolves anywhere else is skipped with a warning, so that no command
+    ever reads /etc/passwd as a page. Folder symlinks are not followed (nor were they by pathlib's rglob
+    before), so they cannot loop; one that leads out of content/ is named in a warning too.
+    """
+    content = (root / "content").resolve()
+    found: list[Path] = []
+
+    def skip(path: Path, why: str) -> None:
+        warnings.append(Finding(path.relative_to(root).as_posix(), 0, "warning", "outside-site", why))
+
+    def walk(folder: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            skip(folder, f"skipped: cannot read the folder ({e.strerror})")
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    walk(path)
+                elif not path.resolve().is_relative_to(content):
+                    skip(path, "skipped: it is a symlink to a folder outside the site's content/")
+            elif entry.name.endswith(".md"):
+                if not entry.is_file():
+                    if entry.is_symlink():
+                        skip(path, "skipped: it is a symlink that leads nowhere")
+                elif path.resolve().is_relative_to(content):
+                    found.append(path)
+                else:
+                    skip(path, "skipped: it is a symlink to a file outside the site's content/")
+
+    walk(root / "content" / DOCS)
+    return sorted(found)
 
 
 def read_config(root: Path) -> dict[str, Any]:

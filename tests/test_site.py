@@ -108,3 +108,121 @@ def it_refuses_bad_input_naming_file_and_line(make_site, files, message):
         build_model(root)
     assert info.value.format_message().startswith(message)
     assert info.value.exit_code == 2
+
+
+# -- pages resolve inside the site -----------------------------------------------------------------------------
+
+SECRET = "---\ntitle: Secret\n---\nTOP-SECRET-LINE\n"
+
+
+def _site_with_links(make_site, tmp_path):
+    """A site whose docs/ holds a page, a symlink to a file outside, one to a page inside, and a folder
+    symlinked out of the site."""
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "secret.md").write_text(SECRET)
+    (outside / "folder" / "more.md").write_text(SECRET)
+    root = make_site(
+        {
+            "content/docs/a.md": "---\ntitle: A\nweight: 1\n---\n## One\n",
+            "content/shared/b.md": "---\ntitle: B\nweight: 2\n---\n## Two\n",
+        }
+    )
+    docs = root / "content" / "docs"
+    (docs / "secret.md").symlink_to(outside / "secret.md")
+    (docs / "passwd.md").symlink_to("/etc/passwd")
+    (docs / "b.md").symlink_to(root / "content" / "shared" / "b.md")
+    (docs / "folder").symlink_to(outside / "folder", target_is_directory=True)
+    return root
+
+
+def it_skips_pages_that_resolve_outside_the_site_with_a_warning(make_site, tmp_path):
+    site = build_model(_site_with_links(make_site, tmp_path), warn=None)
+    assert [p.path for p in site.pages] == ["docs/a.md", "docs/b.md"]
+    assert [(w.file, w.code) for w in site.warnings] == [
+        ("content/docs/folder", "outside-site"),
+        ("content/docs/passwd.md", "outside-site"),
+        ("content/docs/secret.md", "outside-site"),
+    ]
+    assert all("skipped" in w.message for w in site.warnings)
+
+
+def it_reads_a_symlink_that_stays_inside_content(make_site, tmp_path):
+    site = build_model(_site_with_links(make_site, tmp_path), warn=None)
+    assert site.page("docs/b.md").headings[1].text == "Two"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["outline"],
+        ["normalize"],
+        ["html", "-o", "{out}/html"],
+        ["docx", "-o", "{out}/x.docx"],
+        ["pdf", "-o", "{out}/x.pdf", "--no-cache", "--jobs", "1"],
+        ["handout", "{site}", "docs/a.md", "-o", "{out}/h.pdf"],
+    ],
+    ids=lambda c: c[0],
+)
+def it_warns_and_skips_a_page_outside_the_site_in_every_command(make_site, tmp_path, command):
+    from click.testing import CliRunner
+
+    from converter.__main__ import cli
+
+    root = _site_with_links(make_site, tmp_path)
+    out = tmp_path / "out"
+    args = [a.format(out=out, site=root) for a in command]
+    args = args if command[0] == "handout" else [args[0], str(root), *args[1:]]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert "content/docs/secret.md: warning: skipped: it is a symlink to a file outside the site" in (
+        result.output
+    )
+    seen = result.output + _written(out)
+    assert "TOP-SECRET-LINE" not in seen and "root:x:0" not in seen
+
+
+def _written(out) -> str:
+    """The text of everything a command wrote: files as they are, a .docx's XML, a PDF's text."""
+    import zipfile
+
+    import pypdf
+
+    texts = []
+    for path in sorted(out.rglob("*")) if out.exists() else []:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as z:
+                texts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        elif path.suffix == ".pdf":
+            texts += [page.extract_text() for page in pypdf.PdfReader(path).pages]
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "".join(texts)
+
+
+def it_syncs_a_site_whose_page_links_outside_without_reading_it(make_site, tmp_path):
+    from click.testing import CliRunner
+
+    from converter.__main__ import cli
+    from converter.docx_export import export_docx
+
+    root = _site_with_links(make_site, tmp_path)
+    snapshot = tmp_path / "s.docx"
+    export_docx(build_model(root, warn=None), snapshot)
+    result = CliRunner().invoke(cli, ["sync", str(snapshot), str(root)])
+    assert result.exit_code == 0, result.output
+    assert "content/docs/secret.md: warning: skipped" in result.stderr
+    assert "TOP-SECRET-LINE" not in result.output
+
+
+def it_fails_a_strict_build_that_skipped_a_page(make_site, tmp_path):
+    from click.testing import CliRunner
+
+    from converter.__main__ import cli
+
+    root = _site_with_links(make_site, tmp_path)
+    result = CliRunner().invoke(cli, ["html", str(root), "-o", str(tmp_path / "out"), "--strict"])
+    assert result.exit_code == 1 and "--strict makes them errors" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -61,7 +61,7 @@ def build_pdf(
 def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Workers, jobs: int) -> Path:
     log.stage("model")
     log.progress("pdf: reading the sources")
-    site = build_model(root)
+    site = build_model(root, log.add)
     info = document_info(site, navigator)
     linker = Linker(site, log.warn, internal=placeholder)
     _check_navigator(info.navigator)
