@@ -9,6 +9,9 @@ from urllib.parse import unquote
 
 from .links import near_permalink, site_path, target_exists
 from .model import Finding, Heading, Link, Page, Site, Source
+from .urlpolicy import ALLOWED_SCHEMES, refused_scheme, shown
+
+UNSAFE = f"only {', '.join(sorted(ALLOWED_SCHEMES))} and site paths become links; it is shown as text"
 
 
 def check_site(site: Site) -> list[Finding]:
@@ -70,6 +73,16 @@ def _check_redirects(site: Site) -> None:
             )
         else:
             seen[key] = rule.index
+        if rule.unsafe:
+            site.report(
+                f,
+                rule.line,
+                "error",
+                "unsafe-url",
+                f"redirect {rule.source} leads to {shown(rule.destination)}: "
+                f"{refused_scheme(rule.destination)}: is not allowed ({UNSAFE})",
+                rule.destination,
+            )
         if rule.external or rule.site_path:
             continue
         path = site_path(site, rule.destination) or ""
@@ -97,6 +110,15 @@ def _check_redirects(site: Site) -> None:
 
 def _check_link(site: Site, page: Page, link: Link) -> None:
     where = (link.source.file, link.source.line)
+    if link.kind == "unsafe":
+        if link.via is not None:
+            why = f"goes through a redirect ({site.firebase_rel}:{link.via.line}) to {shown(link.via.destination)}"
+            scheme = refused_scheme(link.via.destination)
+        else:
+            why, scheme = "", refused_scheme(link.url)
+        message = f"link {shown(link.url)}{' ' + why if why else ''}: {scheme}: is not allowed ({UNSAFE})"
+        site.report(*where, "error", "unsafe-url", message, link.url)
+        return
     if link.kind == "go":
         if link.via is None:
             plain = (site_path(site, link.url) or link.url).split("#")[0]

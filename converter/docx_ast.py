@@ -330,17 +330,18 @@ class AstWriter:
         return out
 
     def link(self, inlines: list[Node], url: str) -> Node:
-        return {"t": "Link", "c": [NO_ATTR, inlines, [self.link_url({"attrs": {"url": url}}), ""]]}
+        target = self.link_url({"attrs": {"url": url}})
+        if target is None:
+            return Span("", inlines)
+        return {"t": "Link", "c": [NO_ATTR, inlines, [target, ""]]}
 
     def i_link(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
         url = self.link_url(tok)
-        return [
-            {
-                "t": "Link",
-                "c": [NO_ATTR, self.inlines(tok.get("children") or []), [url, attrs.get("title") or ""]],
-            }
-        ]
+        inlines = self.inlines(tok.get("children") or [])
+        if url is None:
+            return inlines
+        return [{"t": "Link", "c": [NO_ATTR, inlines, [url, attrs.get("title") or ""]]}]
 
     def i_image(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
@@ -365,12 +366,16 @@ class AstWriter:
         index = tok.get(key)
         return nodes[index] if isinstance(index, int) and 0 <= index < len(nodes) else None
 
-    def link_url(self, tok: Node) -> str:
+    def link_url(self, tok: Node) -> str | None:
+        """The hyperlink target of a link: a bookmark, a web address, or None when the URL may be no link
+        (urlpolicy; the links transform classified it)."""
         url = (tok.get("attrs") or {}).get("url", "")
         link: Link | None = self.node(tok, "_link", self.page.links) if tok.get("type") == "link" else None
         if link is None:  # a token parsed outside the model (sync re-reads a block): resolve it the same way
             link = Link(url, "", Source(self.page.rel, 0), page=self.page.path)
             resolve(self.site, self.page, link)
+        if link.kind == "unsafe":
+            return None
         if link.target is not None:
             name = self.names.target(link.target.page, link.target.anchor)
             if name:

@@ -61,11 +61,11 @@ class HandoutWriter(HtmlWriter):
     def link(self, tok) -> str:
         anchor = super().link(tok)
         href = self.href_of(tok)
-        if not self.link_notes or href.startswith(("#", "mailto:")):
+        if href is None or not self.link_notes or href.startswith(("#", "mailto:")):
             return anchor
         return f'{anchor}<sup class="note-ref">[{self.notes.number(href)}]</sup>'
 
-    def href_of(self, tok) -> str:
+    def href_of(self, tok) -> str | None:
         return self.linker.resolve(self.page.links[tok["_link"]]).href
 
 

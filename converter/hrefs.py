@@ -13,15 +13,16 @@ from urllib.parse import urlsplit
 from .docids import heading_for
 from .links import near_permalink, resolve, site_path
 from .model import Heading, Link, Page, Site, Source
+from .urlpolicy import shown
 
 Warn = Callable[[Source, str, str], None]  # (where, code, message)
 
 
 @dataclass(slots=True)
 class Resolved:
-    href: str
+    href: str | None  # None: no link at all, the text stands alone (an unsafe URL)
     heading: Heading | None = None  # set for links that land inside the document
-    kind: str = "external"  # internal, site, external, mail, unresolved
+    kind: str = "external"  # internal, site, external, mail, unresolved, unsafe
 
 
 @dataclass
@@ -29,6 +30,7 @@ class LinkStats:
     internal: int = 0
     external: int = 0
     unresolved: list[str] = field(default_factory=list)
+    unsafe: int = 0
 
 
 class Linker:
@@ -40,11 +42,12 @@ class Linker:
         self.internal = internal or (lambda h: "#" + h.doc_id)
         self.stats = LinkStats()
 
-    def href(self, link: Link) -> str:
+    def href(self, link: Link) -> str | None:
+        """The href to write for a link; None when it must be text only."""
         found = self.resolve(link)
         if found.kind == "internal":
             self.stats.internal += 1
-        elif found.kind != "mail":
+        elif found.kind not in ("mail", "unsafe"):
             self.stats.external += 1
         return found.href
 
@@ -56,6 +59,15 @@ class Linker:
 
     def resolve(self, link: Link) -> Resolved:
         site = self.site
+        if link.kind == "unsafe":
+            self.stats.unsafe += 1
+            via = f" (through {site.firebase_rel}:{link.via.line})" if link.via is not None else ""
+            self.warn(
+                link.source,
+                "unsafe-url",
+                f"link {shown(link.url)}{via} is not a safe URL; it is shown as text",
+            )
+            return Resolved(None, kind="unsafe")
         if link.target is not None:
             heading = heading_for(site, link.target)
             if heading is None:

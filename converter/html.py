@@ -194,16 +194,19 @@ class HtmlWriter:
 
     def link(self, tok: Token) -> str:
         href = self.href(self.page.links[tok["_link"]])
+        inner = self.render(tok.get("children") or [])
+        if href is None:
+            return inner  # an unsafe URL: the text stays, the link goes
         title = tok["attrs"].get("title")
         title_attr = f' title="{esc(title)}"' if title else ""
-        return f'<a href="{esc(href)}"{title_attr}>{self.render(tok.get("children") or [])}</a>'
+        return f'<a href="{esc(href)}"{title_attr}>{inner}</a>'
 
     def image(self, tok: Token) -> str:
         image = self.page.images[tok["_image"]]
         return self.img(image, plain_text(tok.get("children")))
 
     # links and images, shared with shortcodes and raw HTML
-    def href(self, link: Link) -> str:
+    def href(self, link: Link) -> str | None:
         return self.linker.href(link)
 
     def img(self, image: Image, alt: str, attrs: str = "") -> str:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from . import redirects
 from .model import Link, Page, Redirect, Site, Target
 from .site import page_url
+from .urlpolicy import refused_scheme
 
 GO = re.compile(r"^/(go|goto)/", re.I)
 
@@ -39,6 +40,10 @@ def site_path(site: Site, url: str) -> str | None:
 
 
 def resolve_redirect(site: Site, rule: Redirect) -> None:
+    rule.unsafe = refused_scheme(rule.destination) is not None
+    if rule.unsafe:
+        rule.external = True
+        return
     path = site_path(site, rule.destination)
     if path is None:
         rule.external = True
@@ -54,6 +59,9 @@ def resolve_redirect(site: Site, rule: Redirect) -> None:
 def resolve(site: Site, page: Page, link: Link) -> None:
     url = link.url.strip()
     link.target = link.via = link.site_path = None
+    if refused_scheme(url) is not None:
+        link.kind = "unsafe"  # no writer makes it a link; check reports it
+        return
     if url.lower().startswith(("mailto:", "tel:")):
         link.kind = "mail"
         return
@@ -80,6 +88,8 @@ def resolve(site: Site, page: Page, link: Link) -> None:
             link.via = rule
             link.target = rule.target
             link.site_path = rule.site_path
+            if rule.unsafe:
+                link.kind = "unsafe"
         return
     if plain.startswith("/docs/") or plain.rstrip("/") == "/docs":
         link.target = _docs_target(site, path)

@@ -50,7 +50,7 @@ class Heading:
     doc_id: str = ""  # unique in the whole document (docids.py): the Hugo id, or page-prefixed when repeated
 
 
-LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail"]
+LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail", "unsafe"]
 
 
 @dataclass(slots=True)
@@ -59,7 +59,7 @@ class Link:
     text: str
     source: Source
     origin: Literal["markdown", "html", "shortcode", "reference", "autolink"] = "markdown"
-    kind: LinkKind = "external"
+    kind: LinkKind = "external"  # "unsafe": a URL no output may link to (urlpolicy), shown as text
     target: Target | None = None  # set when the link lands inside the document
     via: Redirect | None = None  # the redirect a /go/ link went through
     site_path: str | None = None  # the website path, for links to the site outside the document
@@ -138,6 +138,7 @@ class Redirect:
     target: Target | None = None
     site_path: str | None = None  # the destination path when it is on the site but outside the document
     external: bool = False
+    unsafe: bool = False  # a destination no link may have (urlpolicy): the links through it are text
 
 
 @dataclass(slots=True)

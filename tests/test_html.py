@@ -151,7 +151,7 @@ HOSTILE = [
     ('<div style="background: url(file:///etc/passwd)">x</div>', "<div>x</div>"),
     ("<style>body { display: none }</style>", ""),
     ("</section></section><p>after</p>", "<p>after</p>"),
-    ('<svg><image href="file:///etc/passwd"/></svg>', "<p><svg><image></svg></p>"),
+    ('<svg><image href="file:///etc/passwd"/></svg>', "<p><svg></svg></p>"),
 ]
 
 
