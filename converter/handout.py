@@ -26,6 +26,7 @@ from .pdf.render import Job, run, warm_up
 from .pdf.workers import WorkerError, Workers
 from .pipeline import build_model
 from .select import Section, select
+from .urlpolicy import refused_scheme
 
 PAPER = {"a4": "A4", "letter": "letter"}
 PAPER_POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
@@ -250,7 +251,7 @@ def navigator_handout(
                 continue
             action = annot.get("/A")
             uri = str(action.get("/URI")) if action is not None and action.get("/URI") is not None else None
-            if uri is None:
+            if uri is None or refused_scheme(uri) is not None:
                 continue
             if uri.startswith("/"):
                 uri = site.base_url + uri.lstrip("/")

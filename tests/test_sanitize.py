@@ -242,3 +242,19 @@ def _assert_safe_css(style: str, out: str) -> None:
             if token.type == "function":
                 assert token.lower_name in safecss.CSS_FUNCTIONS, (token.lower_name, out)
             stack += getattr(token, "arguments", None) or getattr(token, "content", None) or []
+
+
+CSS_BYPASSES = [raw for raw, _ in BYPASSES[:11]]
+
+
+def it_asks_the_fetcher_for_nothing_that_a_style_names(make_site, tmp_path):
+    from click.testing import CliRunner
+
+    from converter.__main__ import cli
+
+    body = "\n\n".join(CSS_BYPASSES) + "\n\n<svg><rect fill='url(http://127.0.0.1/f)'/></svg>\n"
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\n" + body})
+    out = tmp_path / "a.pdf"
+    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out), "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "127.0.0.1" not in result.stderr and "refused" not in result.stderr.replace("0 refused", "")

@@ -196,3 +196,66 @@ def it_gives_an_unsafe_link_back_unchanged_through_the_round_trip(hostile, tmp_p
     export_docx(build_model(hostile), out)
     result = Syncer(Path(out), build_model(hostile), "refuse").plan()
     assert result.changes == []
+
+
+def _hostile_navigator(path: Path) -> None:
+    """A navigator whose boxes hold a web link, a javascript: URI, a script, a launch and a chained
+    action, and whose page runs a script when opened."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(842, 595))
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    actions = [
+        pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/nav")),
+        pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:alert(1)")),
+        script,
+        pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("/bin/sh")),
+        pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/x"), Next=script),
+    ]
+    page.obj.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[40 + 150 * i, 400, 180 + 150 * i, 500],
+                    A=action,
+                )
+            )
+            for i, action in enumerate(actions)
+        )
+    )  # fmt: skip
+    page.obj.AA = pikepdf.Dictionary(O=script)
+    pdf.save(path)
+
+
+def _actions(path: Path) -> list[dict]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        found = []
+        for page in pdf.pages:
+            assert "/AA" not in page.obj
+            for annot in page.obj.get("/Annots", []):
+                assert "/AA" not in annot
+                if "/A" in annot:
+                    action = annot.A
+                    found.append(
+                        {"S": str(action.S), "URI": str(action.get("/URI", "")), "Next": "/Next" in action}
+                    )
+    return found
+
+
+@pytest.mark.parametrize("command", ["pdf", "navigator"])
+def it_keeps_only_safe_web_links_of_a_navigator(make_site, tmp_path, command):
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\ntext\n", "aix.yaml": "navigator: nav.pdf\n"})
+    _hostile_navigator(root / "nav.pdf")
+    out = tmp_path / "out.pdf"
+    args = ["pdf", str(root), "-o", str(out), "--no-cache", "--jobs", "1"]
+    if command == "navigator":
+        args = ["handout", str(root), "--navigator", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    actions = _actions(out)
+    assert {a["S"] for a in actions} <= {"/URI", "/GoTo"}
+    assert [a for a in actions if a["Next"] or BAD.match(a["URI"])] == []
+    assert "https://example.org/nav" in [a["URI"] for a in actions]

@@ -19,6 +19,7 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
 from ..docinfo import DocInfo
 from ..model import Heading
+from ..urlpolicy import refused_scheme
 from .images import image_key
 
 PLACEHOLDER = "aix:"
@@ -148,10 +149,24 @@ def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged
 
 
 def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> None:
+    """The navigator's boxes: a jump where they name the document, else a web link the URL policy allows,
+    else no action at all (no script, launch, remote file or form action, no page or box open actions)."""
+    if "/AA" in page.obj:
+        del page.obj["/AA"]
     for annot in page.obj.get("/Annots", Array()):
+        if "/AA" in annot:
+            del annot["/AA"]
         action = annot.get("/A")
-        if action is None or action.get("/S") != Name.URI:
+        if action is None:
             continue
+        kind = action.get("/S")
+        if kind == Name.GoTo and "/Next" not in action:
+            continue  # a jump inside the navigator
+        if kind != Name.URI or refused_scheme(str(action.get("/URI", ""))) is not None:
+            del annot["/A"]
+            continue
+        if "/Next" in action:
+            del action["/Next"]  # a chained action runs after the link
         url = str(action.URI)
         heading = nav_target(url)
         if heading is not None and heading.doc_id in dests:
