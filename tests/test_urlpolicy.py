@@ -259,3 +259,22 @@ def it_keeps_only_safe_web_links_of_a_navigator(make_site, tmp_path, command):
     assert {a["S"] for a in actions} <= {"/URI", "/GoTo"}
     assert [a for a in actions if a["Next"] or BAD.match(a["URI"])] == []
     assert "https://example.org/nav" in [a["URI"] for a in actions]
+
+
+def it_keeps_an_unsafe_links_source_when_its_paragraph_is_edited_in_word(make_site, tmp_path):
+    import docx
+
+    from converter.docx_export import export_docx
+    from converter.sync import Syncer
+
+    page = "---\ntitle: A\n---\nSome words and [a link](javascript:alert(1)) in between.\n"
+    root = make_site({"content/docs/a.md": page})
+    out = tmp_path / "a.docx"
+    export_docx(build_model(root), out)
+    document = docx.Document(str(out))
+    paragraph = next(p for p in document.paragraphs if p.text.startswith("Some words"))
+    run = next(r for r in paragraph.runs if "Some" in r.text)
+    run.text = run.text.replace("Some", "Other")
+    document.save(str(tmp_path / "edited.docx"))
+    result = Syncer(tmp_path / "edited.docx", build_model(root), "refuse").plan()
+    assert [c.new for c in result.changes] == [page.replace("Some", "Other")]
