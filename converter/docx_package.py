@@ -52,7 +52,7 @@ STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationship
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENCODING = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
-_UNSAFE_NAME = re.compile(r"(^|/)\.\.?(/|$)|^/|\\|^[A-Za-z]:|\x00")
+_UNSAFE_NAME = re.compile(r"\A\Z|(^|/)\.\.?(/|$)|^/|\\|^[A-Za-z]:|\x00")  # empty too: zipfile fails on it
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
 )
@@ -196,7 +196,8 @@ def _main_part(pkg: DocxPackage) -> str:
     for rel in pkg.rels("").values():
         if rel.type in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT) and not rel.external:
             main = rel.target
-    main = main or "word/document.xml"
+    if main is None:  # Word and pandoc find the document only through this relationship
+        raise _refuse(pkg.path, "not a Word document: _rels/.rels names no main document part")
     if main not in pkg.parts:
         raise _refuse(pkg.path, f"not a Word document: its main part {main} is missing")
     return main

@@ -38,7 +38,9 @@ def _rezip(source: bytes, replace: dict[str, bytes | None] | None = None, add=()
             if data is not None:
                 dst.writestr(info.filename, data)
         for name, data in add:
-            dst.writestr(name, data)
+            info = zipfile.ZipInfo(name)  # as a ZipInfo, zipfile writes an empty name too
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
     return out.getvalue()
 
 
@@ -86,6 +88,8 @@ BAD = {
     "absolute-name": (lambda: _rezip(_valid_docx(), add=[("/tmp/evil.png", b"x")]), "unsafe part name"),
     "no-document": (lambda: _rezip(_valid_docx(), {"word/document.xml": None}), "is missing"),
     "no-content-types": (lambda: _rezip(_valid_docx(), {"[Content_Types].xml": None}), "Content_Types"),
+    "no-package-rels": (lambda: _rezip(_valid_docx(), {"_rels/.rels": None}), "names no main document part"),
+    "empty-part-name": (lambda: _rezip(_valid_docx(), add=[("", b"x")]), "unsafe part name ''"),
 }
 
 
@@ -131,6 +135,21 @@ def it_makes_aix_import_exit_2_in_one_line_writing_nothing(tmp_path, case):
     assert len(lines) == 1 and "Traceback" not in result.output, result.output
     assert lines[0].startswith(f"{bad}: error: ") and expected in lines[0], lines[0]
     assert [p.name for p in tmp_path.iterdir()] == [bad.name]  # no DIR, no images, nothing outside
+
+
+def it_refuses_a_document_without_a_body_before_pandoc_sees_it(tmp_path):
+    """Pandoc fails on it ("couldn't parse docx file"), which aix import reported as exit status 1."""
+    source = _valid_docx()
+    with zipfile.ZipFile(io.BytesIO(source)) as z:
+        document = z.read("word/document.xml")
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(
+        _rezip(source, {"word/document.xml": re.sub(rb"<w:body>.*</w:body>", b"", document, flags=re.S)})
+    )
+    result = CliRunner().invoke(cli, ["import", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"{bad}: error: not a Word document: word/document.xml has no body (w:body)\n"
+    assert not (tmp_path / "out").exists()
 
 
 # -- encodings: a DTD is refused in whatever encoding the XML parser would read ---------------------------------
