@@ -156,7 +156,7 @@ def it_refuses_a_document_without_a_body_before_pandoc_sees_it(tmp_path):
 
 XXE = '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 ENCODINGS = {  # name -> (Python codec, byte order mark, the name the XML declaration gives)
-    "utf-8": ("utf-8", b"", "UTF-8"),
+    "utf-8": ("utf-8", codecs.BOM_UTF8, "UTF-8"),
     "utf-16-le": ("utf-16-le", codecs.BOM_UTF16_LE, "UTF-16"),
     "utf-16-be": ("utf-16-be", codecs.BOM_UTF16_BE, "UTF-16"),
     "utf-32-le": ("utf-32-le", codecs.BOM_UTF32_LE, "UTF-32"),
