@@ -25,9 +25,14 @@ def val(el: etree._Element | None, default: str | None = None) -> str | None:
 
 
 def int_val(el: etree._Element | None, default: int | None = None) -> int | None:
+    return int_attr(el, W + "val", default)
+
+
+def int_attr(el: etree._Element | None, name: str, default: int | None = None) -> int | None:
+    """An integer attribute; the default when it is absent or not a number (a hostile file's "abc")."""
     try:
-        return int(val(el))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(el.get(name))  # type: ignore[arg-type,union-attr]
+    except (AttributeError, TypeError, ValueError):
         return default
 
 
@@ -146,7 +151,7 @@ class Numbering:
         self._restarted: set[tuple[str, int]] = set()
         for el in root.iterfind(W + "abstractNum") if root is not None else ():
             aid = el.get(W + "abstractNumId", "")
-            self.abstract[aid] = {int(lv.get(W + "ilvl", "0")): _level(lv) for lv in el.iterfind(W + "lvl")}
+            self.abstract[aid] = {int_attr(lv, W + "ilvl", 0): _level(lv) for lv in el.iterfind(W + "lvl")}
             link = val(el.find(W + "numStyleLink"))
             if link:
                 self.style_link[aid] = link
@@ -156,7 +161,7 @@ class Numbering:
             for ov in el.iterfind(W + "lvlOverride"):
                 # LibreOffice writes a level's override twice, the second one empty: merge them
                 lvl = ov.find(W + "lvl")
-                ilvl = int(ov.get(W + "ilvl", "0"))
+                ilvl = int_attr(ov, W + "ilvl", 0)
                 start, level = self.overrides.setdefault(nid, {}).get(ilvl, (None, None))
                 start = int_val(ov.find(W + "startOverride"), start)
                 self.overrides[nid][ilvl] = (start, _level(lvl) if lvl is not None else level)
@@ -238,7 +243,8 @@ ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, 
 
 def format_number(n: int, fmt: str) -> str:
     """A counter in one of Word's number formats; formats Markdown cannot show fall back to decimals."""
-    if fmt in ("lowerLetter", "upperLetter") and n > 0:
+    if fmt in ("lowerLetter", "upperLetter") and 0 < n <= 32767:  # Word's largest start; a file's 10**11
+        # would repeat a letter 10**11 / 26 times
         letter = "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26] * ((n - 1) // 26 + 1)
         return letter if fmt == "lowerLetter" else letter.upper()
     if fmt in ("lowerRoman", "upperRoman") and 0 < n < 4000:

@@ -3,9 +3,12 @@
 A .docx is a zip of XML parts. Before any part is parsed (by us, python-docx or pandoc) this module
 refuses: a file that is not a zip or whose zip is corrupt; a zip bomb (more parts than a document has,
 or a declared uncompressed size far beyond the file's size, in total or per part); part names that
-could escape a folder (``../``, absolute paths, backslashes, drive letters); XML with a DTD or entity
-declarations (billion laughs, external entities); and a package without its main document part.
-Every refusal is an ``InputError`` (exit status 2) with one line naming the file.
+could escape a folder (``../``, absolute paths, backslashes, drive letters); XML in an encoding a
+package may not use (only UTF-8, and UTF-16 with its byte order mark: libxml2 would also read UTF-32,
+UTF-7 or EBCDIC, where a DTD hides from any pattern); XML with a DTD or entity declarations (billion
+laughs, external entities), found both in the decoded text and by lxml, parsing with DTDs, entities
+and the network off; XML that does not parse; and a package without its main document part.
+Every refusal is an ``InputError`` (exit status 2) with one line naming the file and the part.
 
 API (shared with ``aix sync``)::
 
@@ -14,19 +17,21 @@ API (shared with ``aix sync``)::
         root = pkg.xml("word/numbering.xml")   # an lxml element, or None when the part is absent
         rels = pkg.rels(pkg.main)     # {rId: Relationship}
 
-``open_docx`` already reads every XML part once (capped, CRC and DTD checked), so a package it
-returns can be handed to pandoc or python-docx as it is. Reads are capped by the declared size (the
+``open_docx`` already reads and parses every XML part once (capped, CRC, encoding and DTD checked) and
+keeps its bytes, a UTF-16 part written again as UTF-8, so every reader after it (pandoc too) gets
+checked UTF-8. Reads are capped by the declared size (the
 zip module stops there and checks the CRC), and the declared sizes are checked up front, so a lying
 header can make a read neither grow without bound nor pass unnoticed.
 """
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -44,8 +49,10 @@ TOTAL_FLOOR = 64 * 1024 * 1024
 
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_UNSAFE_NAME = re.compile(r"(^|/)\.\.?(/|$)|^/|\\|^[A-Za-z]:|\x00")
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENCODING = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
+_UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+_UNSAFE_NAME = re.compile(r"\A\Z|(^|/)\.\.?(/|$)|^/|\\|^[A-Za-z]:|\x00")  # empty too: zipfile fails on it
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
 )
@@ -67,6 +74,7 @@ class DocxPackage:
     zip: zipfile.ZipFile
     parts: tuple[str, ...]
     main: str  # the main document part, e.g. "word/document.xml"
+    checked: dict[str, bytes] = field(default_factory=dict, repr=False)  # XML parts read and checked
 
     def __enter__(self) -> DocxPackage:
         return self
@@ -78,7 +86,9 @@ class DocxPackage:
         self.zip.close()
 
     def read(self, name: str) -> bytes:
-        """The bytes of a part; XML parts are refused when they declare a DTD or entities."""
+        """The bytes of a part; an XML part checked (encoding, DTD, well-formed) and in UTF-8."""
+        if name in self.checked:
+            return self.checked[name]
         if name not in self.parts:
             raise _refuse(self.path, f"the document has no part {name}")
         info = self.zip.getinfo(name)
@@ -92,7 +102,13 @@ class DocxPackage:
         if len(data) > info.file_size:
             raise _refuse(self.path, f"corrupt Word file: part {name} is larger than declared")
         if is_xml_part(name):
-            check_xml(data, self.path, name)
+            root = parse_xml(data, self.path, name)
+            if not data.startswith(codecs.BOM_UTF8) and data[:2] in _UTF16:
+                docinfo = root.getroottree().docinfo
+                data = etree.tostring(
+                    root, xml_declaration=True, encoding="UTF-8", standalone=docinfo.standalone
+                )
+            self.checked[name] = data
         return data
 
     def xml(self, name: str) -> etree._Element | None:
@@ -180,7 +196,8 @@ def _main_part(pkg: DocxPackage) -> str:
     for rel in pkg.rels("").values():
         if rel.type in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT) and not rel.external:
             main = rel.target
-    main = main or "word/document.xml"
+    if main is None:  # Word and pandoc find the document only through this relationship
+        raise _refuse(pkg.path, "not a Word document: _rels/.rels names no main document part")
     if main not in pkg.parts:
         raise _refuse(pkg.path, f"not a Word document: its main part {main} is missing")
     return main
@@ -190,21 +207,52 @@ def is_xml_part(name: str) -> bool:
     return name.endswith((".xml", ".rels", ".vml"))
 
 
-def check_xml(data: bytes, path: Path | str, name: str) -> None:
-    """Refuse XML that declares a DTD or entities (in UTF-8 or, after its BOM, UTF-16)."""
-    head = data
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = data.decode("utf-16", errors="replace").encode("utf-8")
-    if _DECLARATION.search(head):
-        raise _refuse(path, f"refused: {name} holds XML with a DTD or entity declarations")
-
-
 def parse_xml(data: bytes, path: Path | str, name: str) -> etree._Element:
-    check_xml(data, path, name)
+    """The root of an XML part, parsed with DTDs, entities and the network off, after the checks of
+    `_text`; a DTD that lxml still reports (in whatever encoding) is refused too."""
+    if _DECLARATION.search(_text(data, path, name)):
+        raise _refuse(path, f"refused: {name} holds XML with a DTD or entity declarations")
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
-        raise _refuse(path, f"invalid XML in {name}: {e}") from None
+        raise _refuse(path, f"invalid XML in {name}: {_one_line(e)}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise _refuse(path, f"refused: {name} holds XML with a DTD or entity declarations")
+    return root
+
+
+def _text(data: bytes, path: Path | str, name: str) -> str:
+    """The part's text, decoded as an XML parser would (XML 1.0 Appendix F), when it is in an encoding a
+    package may use: UTF-8, or UTF-16 beginning with its byte order mark (ECMA-376 Part 2, 8.1.4; XML 1.0,
+    4.3.3). Anything else is refused, not guessed at: UTF-32, UTF-16 without a BOM, a declared ISO-8859-1,
+    UTF-7 or EBCDIC would each be read by libxml2 while hiding a DTD from a search in UTF-8."""
+    codec, declared = "utf-8", ("utf-8", "utf8")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _refuse(path, f"refused: {name} is not UTF-8 or UTF-16 (a UTF-32 byte order mark)")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    elif data[:2] in _UTF16:
+        codec, declared, data = _UTF16[data[:2]], ("utf-16", "utf-16le", "utf-16be"), data[2:]
+    declaration = _ENCODING.match(data[:256].decode(codec, "replace"))
+    if declaration and declaration.group(1).lower() not in declared:
+        what = declaration.group(1)[:40].encode("ascii", "backslashreplace").decode()
+        raise _refuse(path, f"refused: {name} declares the encoding {what}; a Word part is UTF-8 or UTF-16")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as e:
+        raise _refuse(
+            path, f"refused: {name} is not {codec.upper()} (byte 0x{data[e.start]:02x} at offset {e.start})"
+        ) from None
+    if "\x00" in text:  # never in XML; the ASCII of UTF-16 or UTF-32 without a byte order mark
+        raise _refuse(
+            path, f"refused: {name} is not UTF-8 or UTF-16 with a byte order mark (it holds NUL bytes)"
+        )
+    return text
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
 
 
 def _refuse(path: Path | str, message: str) -> InputError:

@@ -30,6 +30,7 @@ from lxml import etree
 from . import docx_cleanup
 from .docx_numbering import Numbering, Styles, W, int_val, val
 from .docx_package import DocxPackage
+from .errors import InputError
 
 HR_MARK = "\ufdd0"  # a paragraph holding only this is a horizontal line
 SPACE_MARK = "\ufdd1"  # a space Word shows that pandoc would collapse
@@ -74,18 +75,19 @@ def prepare(pkg: DocxPackage) -> Prepared:
     styles = Styles(styles_root)
     numbering = Numbering(pkg.xml(numbering_part) if numbering_part else None, styles)
     body = doc.find(W + "body")
+    if body is None:  # pandoc would fail on it ("couldn't parse docx file"), an exit status 1
+        raise InputError(f"not a Word document: {pkg.main} has no body (w:body)", where=str(pkg.path))
     out = Prepared(b"")
-    if body is not None:
-        docx_cleanup.strip_marks(body)
-        out.hidden_runs = docx_cleanup.drop_hidden(body)
-        out.tracked_changes = sum(1 for _ in body.iter(W + "ins", W + "del", W + "moveFrom", W + "moveTo"))
-        out.comments = sum(1 for _ in body.iter(W + "commentRangeStart"))
-        docx_cleanup.expand_simple_fields(body)
-        docx_cleanup.drop_duplicate_bookmarks(body)
-        docx_cleanup.link_pictures(body)
-        out.dropped_toc = docx_cleanup.drop_toc(body, styles)
+    docx_cleanup.strip_marks(body)
+    out.hidden_runs = docx_cleanup.drop_hidden(body)
+    out.tracked_changes = sum(1 for _ in body.iter(W + "ins", W + "del", W + "moveFrom", W + "moveTo"))
+    out.comments = sum(1 for _ in body.iter(W + "commentRangeStart"))
+    docx_cleanup.expand_simple_fields(body)
+    docx_cleanup.drop_duplicate_bookmarks(body)
+    docx_cleanup.link_pictures(body)
+    out.dropped_toc = docx_cleanup.drop_toc(body, styles)
     heading_styles = _HeadingStyles(styles, styles_root)
-    for p in list(body.iter(W + "p")) if body is not None else ():
+    for p in list(body.iter(W + "p")):
         _paragraph(p, styles, numbering, heading_styles, out)
     changed = {pkg.main: etree.tostring(doc, xml_declaration=True, encoding="UTF-8", standalone=True)}
     if heading_styles.added:

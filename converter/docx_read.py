@@ -220,7 +220,7 @@ class WordReader:
                 self.elements.append(element)
             elif tag == W + "bookmarkStart":
                 name = child.get(W + "name") or ""
-                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdigit():
+                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
                     pending.append(int(name[len(UNIT_PREFIX) :]))  # moved between paragraphs by a save
         self._merge_joined()
 
@@ -340,7 +340,7 @@ class WordReader:
             elif tag == T_BOOKMARK:
                 name = child.get(W + "name") or ""
                 assert self._element is not None
-                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdigit():
+                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
                     self._element.markers.append(int(name[len(UNIT_PREFIX) :]))
                 else:
                     self._element.bookmarks.append(name)
@@ -418,7 +418,7 @@ class WordReader:
             elif tag == W + "softHyphen":
                 out.append(("\u00ad", marks))
             elif tag == W + "sym":
-                with contextlib.suppress(ValueError):
+                with contextlib.suppress(ValueError, OverflowError):  # not a code point: dropped
                     out.append((chr(int(child.get(W + "char") or "0", 16)), marks))
             elif tag in (T_DRAWING, T_PICT):
                 docpr = next(child.iter(WP_DOCPR), None)

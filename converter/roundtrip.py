@@ -127,27 +127,104 @@ def _load(root: etree._Element, where: str) -> Snapshot:
     text = root.text or ""
     if root.get("format") != str(FORMAT):
         raise InputError(
-            f"snapshot format {root.get('format')} is not supported (aix reads {FORMAT})", where=where
+            f"snapshot format {quote(root.get('format'))} is not supported (aix reads {FORMAT})", where=where
         )
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != root.get("sha256"):
         raise InputError("the snapshot's round-trip data is damaged (checksum mismatch)", where=where)
     try:
-        data = json.loads(text)
-        pages = []
-        for p in data["pages"]:
-            units = [
-                StoredUnit(
-                    int(u[0]), p["path"], int(u[1]), str(u[2]), str(u[3]), False, list(u[4]), _tuples(u[5])
-                )
-                for u in p["units"]
-            ]
-            if units:
-                units[0].head = True
-            pages.append(StoredPage(p["path"], p["rel"], units))
-        bookmarks = {k: (v[0], v[1]) for k, v in data["bookmarks"].items()}
-        return Snapshot(data["site"], data.get("commit", ""), data.get("created", ""), pages, bookmarks)
-    except (ValueError, KeyError, TypeError, IndexError) as e:
-        raise InputError(f"the snapshot's round-trip data is unreadable ({e})", where=where) from None
+        return _snapshot(json.loads(text))
+    except (ValueError, RecursionError) as e:
+        raise InputError(f"the snapshot's round-trip data is unreadable ({quote(e)})", where=where) from None
+
+
+def _snapshot(data: Any) -> Snapshot:
+    """The store's JSON as a Snapshot, every value checked for its type first: anyone can write a store and
+    recompute its checksum, so nothing in it may reach the code as a shape it does not expect. (Which pages
+    it may name is the site's to say: `Syncer` maps each stored page to one of the site's own.)"""
+    _expect(isinstance(data, dict), "not a JSON object")
+    site, pages, marks = data.get("site"), data.get("pages"), data.get("bookmarks")
+    _expect(isinstance(site, dict) and all(isinstance(v, str) for v in site.values()), "'site'")
+    _expect(isinstance(data.get("commit", ""), str) and isinstance(data.get("created", ""), str), "dates")
+    _expect(isinstance(pages, list) and all(isinstance(p, dict) for p in pages), "'pages'")
+    _expect(isinstance(marks, dict) and all(_pair(v) for v in marks.values()), "'bookmarks'")
+    out, seen = [], set()
+    for p in pages:
+        path, rel, units = p.get("path"), p.get("rel"), p.get("units")
+        _expect(isinstance(path, str) and isinstance(rel, str), "a page's path")
+        _expect(isinstance(units, list) and all(_unit(u) for u in units), f"the units of {path!r}")
+        stored = [StoredUnit(u[0], path, u[1], u[2], u[3], False, list(u[4]), _tuples(u[5])) for u in units]
+        if stored:
+            stored[0].head = True
+        uids = [u.uid for u in stored]
+        _expect(len(set(uids)) == len(uids) and not seen.intersection(uids), "unit ids")
+        seen.update(uids)
+        out.append(StoredPage(path, rel, stored))
+    bookmarks = {k: (v[0], v[1]) for k, v in marks.items()}
+    return Snapshot(site, data.get("commit", ""), data.get("created", ""), out, bookmarks)
+
+
+def _expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise ValueError(f"{what} is not what aix writes")
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _unit(u: Any) -> bool:
+    """[uid, line, fingerprint, text, part fingerprints, what Word showed or null]"""
+    return (
+        isinstance(u, list)
+        and len(u) == 6
+        and _int(u[0])
+        and _int(u[1])
+        and u[1] >= 1
+        and isinstance(u[2], str)
+        and isinstance(u[3], str)
+        and isinstance(u[4], list)
+        and all(isinstance(fp, str) for fp in u[4])
+        and (u[5] is None or (isinstance(u[5], list) and all(_ir(e) for e in u[5])))
+    )
+
+
+def _ir(e: Any, depth: int = 0) -> bool:
+    """An element of ir.py: [kind, list kind, level, [[text, [mark...]]...]] or ["tbl", [[[element...]...]...]]."""
+    if not isinstance(e, list) or depth > 20:
+        return False
+    if len(e) == 2 and e[0] == "tbl":
+        rows = e[1]
+        return isinstance(rows, list) and all(
+            isinstance(row, list)
+            and all(isinstance(cell, list) and all(_ir(x, depth + 1) for x in cell) for cell in row)
+            for row in rows
+        )
+    return (
+        len(e) == 4
+        and isinstance(e[0], str)
+        and e[0] != "tbl"
+        and (e[1] is None or isinstance(e[1], str))
+        and _int(e[2])
+        and isinstance(e[3], list)
+        and all(
+            isinstance(piece, list)
+            and len(piece) == 2
+            and isinstance(piece[0], str)
+            and isinstance(piece[1], list)
+            and all(isinstance(m, str) for m in piece[1])
+            for piece in e[3]
+        )
+    )
+
+
+def quote(value: Any, width: int = 80) -> str:
+    """A value from the file for a one-line message: escaped (no newline gets through) and cut."""
+    text = ascii(value) if not isinstance(value, BaseException) else ascii(str(value))[1:-1]
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @dataclass(slots=True)

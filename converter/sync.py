@@ -79,6 +79,7 @@ class Syncer:
                 )
             self.snap = snapshot
             self._same_site()
+            self.page_of = self._site_pages()
             root = pkg.xml(pkg.main)
             if root is None or root.tag.startswith("{http://purl.oclc.org/ooxml/"):
                 raise InputError(
@@ -121,6 +122,31 @@ class Syncer:
                 where=str(self.docx),
             )
 
+    def _site_pages(self) -> dict[str, Page]:
+        """Each stored page's Page in the site, which alone says where it is written: a store is input from
+        outside (its checksum anyone can recompute), so a path in it only ever names a page the site has
+        now, with the file that page has, inside content/ (no '..', absolute path or symlink out)."""
+        content = (self.site.root / "content").resolve()
+        page_of: dict[str, Page] = {}
+        for sp in self.snap.pages:
+            page = self.site.find_page(sp.path)
+            if page is None:
+                raise self._refuse(
+                    f"names the page {roundtrip.quote(sp.path)}, which is not a page of {self.site.root}",
+                    "was it renamed or deleted since the snapshot? restore it, or make a new snapshot",
+                )
+            if sp.rel != page.rel:
+                raise self._refuse(f"gives {page.rel} the file name {roundtrip.quote(sp.rel)}")
+            if not page.file.resolve().is_relative_to(content):
+                raise self._refuse(f"names {page.rel}, which leads out of {self.site.root / 'content'}")
+            if sp.path in page_of:
+                raise self._refuse(f"names {page.rel} twice")
+            page_of[sp.path] = page
+        return page_of
+
+    def _refuse(self, what: str, hint: str | None = None) -> InputError:
+        return InputError(f"refused: the snapshot's round-trip data {what}", where=str(self.docx), hint=hint)
+
     # -- the plan -------------------------------------------------------------------------------------------
 
     def plan(self) -> SyncResult:
@@ -138,18 +164,16 @@ class Syncer:
         return result
 
     def _page(self, sp: roundtrip.StoredPage) -> None:
-        page = self.site.find_page(sp.path)
-        path = self.site.root / sp.rel
-        if page is None:
-            self.result.notes.append(f"{sp.rel}: warning: no longer in the site; its edits are not applied")
-            return
+        page = self.page_of[sp.path]
         order = [uid for uid in self.segs.order if self.snap.units[uid].page == sp.path]
         head = sp.units[0]
         parts: list[str] = []
         if head.uid not in self.segs.by_unit:
             parts.append(head.text)
             if any(u.uid in self.segs.by_unit for u in sp.units[1:]):
-                self.result.notes.append(f"{sp.rel}:1: the page title was deleted in Word; the page is kept")
+                self.result.notes.append(
+                    f"{page.rel}:1: the page title was deleted in Word; the page is kept"
+                )
         present = set(order)
         for uid in order:
             unit = self.snap.units[uid]
@@ -179,20 +203,20 @@ class Syncer:
             return
         if current != stored:
             if new is None:
-                raise AixError("deleted in Word but changed in git since the snapshot", where=sp.rel)
+                raise AixError("deleted in Word but changed in git since the snapshot", where=page.rel)
             try:
                 new = merge_lines(stored, current, new)
             except Conflict as e:
                 raise AixError(
                     "edited in Word and in git since the snapshot, at the same place",
-                    where=f"{sp.rel}:{e.line}",
+                    where=f"{page.rel}:{e.line}",
                     hint="commit or undo one side, make a new snapshot, or merge by hand",
                 ) from None
             self.result.notes.append(
-                f"{sp.rel}: changed in git since the snapshot; Word edits merged line by line"
+                f"{page.rel}: changed in git since the snapshot; Word edits merged line by line"
             )
         if new != current:
-            self.result.changes.append(FileChange(sp.rel, path, current, new))
+            self.result.changes.append(FileChange(page.rel, page.file, current, new))
 
     # -- one unit -------------------------------------------------------------------------------------------
 
@@ -323,7 +347,7 @@ class Syncer:
                     continue
                 told.add(heading.id)
                 pointing = self._pointing(sp.path, heading.id)
-                where = f"{sp.rel}:{now.source.line}"
+                where = f"{page.rel}:{now.source.line}"
                 what = "renamed" if now.text != heading.text else "now has another id"
                 if self.keep_anchors and not now.explicit_id:
                     line = lines[now.source.line - 1]
@@ -351,7 +375,7 @@ class Syncer:
         for heading, text in zip(old, shown, strict=True):
             if text is None and heading.id not in final and (pointing := self._pointing(sp.path, heading.id)):
                 self.result.notes.append(
-                    f"{sp.rel}:{heading.source.line}: warning: heading '{heading.text}' (#{heading.id}) was "
+                    f"{page.rel}:{heading.source.line}: warning: heading '{heading.text}' (#{heading.id}) was "
                     f"deleted; these now point nowhere: {', '.join(pointing)}"
                 )
         return new
@@ -383,7 +407,7 @@ class Syncer:
         if uid is None:
             return f"{self.docx.name} (before the first page)"
         unit = self.snap.units[uid]
-        rel = next(p.rel for p in self.snap.pages if p.path == unit.page)
+        rel = self.page_of[unit.page].rel
         if unit.head:
             return f"{rel}:1"
         words = plain(element.ir[3])[:30].strip() if element is not None and element.ir[0] != "tbl" else ""
