@@ -166,8 +166,11 @@ def docx(site: str, output: str | None) -> None:
     from pathlib import Path
 
     from .docx_export import default_output, export_docx, meta_of
+    from .fileio import output_path
     from .pipeline import build_model
 
+    if output:
+        output_path(output, "-o", site)
     model = build_model(site)
     meta = meta_of(model)
     report = export_docx(model, Path(output) if output else default_output(meta), meta)
@@ -212,10 +215,12 @@ def sync(
     """Bring the edits made in a Word snapshot (from aix docx) back into the Markdown sources."""
     from pathlib import Path
 
-    from .fileio import refuse_uncommitted, write_all, write_atomic
+    from .fileio import output_path, refuse_uncommitted, why, write_all, write_atomic
     from .pipeline import build_model
     from .sync import Syncer
 
+    if comments_file:
+        output_path(comments_file, "--comments", site, inputs=(snapshot,))
     model = build_model(site)
     result = Syncer(Path(snapshot), model, changes, keep_anchors=not rename_anchors).plan()  # type: ignore[arg-type]
     if result.tracked:
@@ -233,8 +238,11 @@ def sync(
         click.echo(f"{len(result.comments)} comment(s):", err=True)
         for line in result.comments:
             click.echo(f"  {line}", err=True)
-    if comments_file:
-        write_atomic(Path(comments_file), "".join(line + "\n" for line in result.comments))
+    if comments_file:  # asked for by name, so written on a dry run too (never inside the site: see above)
+        try:
+            write_atomic(Path(comments_file), "".join(line + "\n" for line in result.comments))
+        except OSError as e:
+            raise AixError(f"cannot write {comments_file}: {why(e)}", where="--comments") from None
     deleted = [c for c in result.changes if c.new is None]
     summary = (
         f"{len(result.changes)} file(s) to change ({result.edited} block(s) edited, {result.removed} removed"

@@ -7,7 +7,48 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import AixError
+from .errors import AixError, InputError
+
+
+def output_path(
+    path: str | Path, option: str, site: str | Path, folder: bool = False, inputs: tuple = ()
+) -> Path:
+    """Refuse, before any work, an output that would land among the sources or cannot be written.
+
+    Inside the site (symlinks resolved; a path that does not exist yet by its nearest existing parent)
+    or over one of the command's `inputs` is exit 2, as is a folder given for a file or a file for a
+    folder; a folder that cannot be written is exit 1, as any failed write is. Every command that
+    writes checks each of its outputs here."""
+    path = Path(path)
+    resolved, root = path.resolve(), Path(site).resolve()
+    if resolved == root or resolved.is_relative_to(root):
+        raise InputError(
+            f"{path} is inside the site {site}; aix writes no output into the sources",
+            where=option,
+            hint="give a path outside the site",
+        )
+    for given in inputs:
+        if given is not None and Path(given).resolve() == resolved:
+            raise InputError(f"{path} is also an input of this command", where=option)
+    if folder and resolved.exists() and not resolved.is_dir():
+        raise InputError(f"{path} is not a folder", where=option, hint="give the folder to write into")
+    if not folder and resolved.is_dir():
+        raise InputError(f"{path} is a folder", where=option, hint="give the file to write")
+    parent = resolved if folder else resolved.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{parent} is not a folder", where=option, hint="give a path in a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        read_only = os.statvfs(parent).f_flag & os.ST_RDONLY
+        why = "a read-only file system" if read_only else "permission denied"
+        raise AixError(f"cannot write into {parent}: {why}", where=option)
+    return path
+
+
+def why(e: OSError) -> str:
+    """An OSError in words: its strerror, or the exception itself when it has none (shutil, zipfile)."""
+    return e.strerror or str(e) or type(e).__name__
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
 from .errors import AixError
-from .fileio import write_atomic
+from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
 from .htmldoc import STYLES
@@ -89,7 +89,7 @@ def build_handout(
     paper: str = "a4",
     link_notes: bool = True,
 ) -> Path:
-    out = Path(out)
+    out = output_path(out, "-o", root)
     with Workers(run, warm_up) as workers:
         workers.start(1)  # WeasyPrint loads in the worker while the sources are read here
         return _build(root, selectors, out, log, with_controls, paper, link_notes, workers)
@@ -125,7 +125,7 @@ def _build(root, selectors, out: Path, log: BuildLog, with_controls, paper, link
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, data)
     except OSError as e:
-        raise AixError(f"cannot write {out}: {e.strerror}") from None
+        raise AixError(f"cannot write {out}: {why(e)}") from None
     log.stage(None)
     titles = "; ".join(s.heading.text for s in selection.sections)
     log.finish(
@@ -224,11 +224,11 @@ def navigator_handout(
     """The navigator on one page of the chosen paper, scaled to fit, its boxes linking to the website."""
     import pikepdf
 
+    out = output_path(out, "-o", root, inputs=(navigator,))
     site = build_model(root)
     info = document_info(site, navigator)
     if info.navigator is None:
         raise AixError("no navigator: name one in aix.yaml (navigator:) or give --navigator FILE.pdf")
-    out = Path(out)
     with pikepdf.open(info.navigator) as source, pikepdf.new() as pdf:
         nav = source.pages[0]
         x0, y0, x1, y1 = (float(v) for v in nav.mediabox)
@@ -278,7 +278,11 @@ def navigator_handout(
         pdf.docinfo["/Author"] = info.author
         buffer = io.BytesIO()
         pdf.save(buffer)
-    write_atomic(out, buffer.getvalue())
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, buffer.getvalue())
+    except OSError as e:
+        raise AixError(f"cannot write {out}: {why(e)}") from None
     log.finish(
         [f"aix handout: wrote {out} (the navigator on one {paper} page, {links} links to the website)"]
     )

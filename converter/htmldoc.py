@@ -12,7 +12,7 @@ from pathlib import Path
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
 from .errors import AixError
-from .fileio import write_atomic
+from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
 from .model import Heading, Image, Site
@@ -94,10 +94,10 @@ class CopiedImages(ImagePolicy):
 
 def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
     """Build DIR/index.html with images and styles beside it; returns the file written."""
+    out = output_path(out, "-o", root, folder=True)
     log.progress("html: reading the sources")
     site = build_model(root)
     info = document_info(site)
-    out = Path(out)
     images = CopiedImages(site, out)
     linker = Linker(site, log.warn)
     writer = HtmlWriter(site, linker, images, log.warn)
@@ -124,7 +124,7 @@ def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
             shutil.copyfile(STYLES / name, out / "styles" / name)
         write_atomic(index, "".join(parts))
     except OSError as e:
-        raise AixError(f"cannot write {e.filename or out}: {e.strerror}") from None
+        raise AixError(f"cannot write {e.filename or out}: {why(e)}") from None
     stats = linker.stats
     log.finish(
         [

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..buildlog import BuildLog
 from ..docinfo import document_info
 from ..errors import AixError, InputError
-from ..fileio import write_atomic
+from ..fileio import output_path, why, write_atomic
 from ..hrefs import Linker
 from ..htmldoc import STYLES, toc_headings
 from ..model import Source
@@ -45,11 +45,9 @@ def build_pdf(
     cache: bool = True,
     jobs: int | None = None,
 ) -> Path:
-    out = Path(out)
-    if out.is_dir():
-        raise InputError(
-            f"{out} is a folder", where="-o", hint="give the PDF file to write, e.g. build/aix.pdf"
-        )
+    out = output_path(out, "-o", root, inputs=(navigator,))
+    if cache:
+        output_path(out.parent / CACHE / out.stem, "the PDF cache (beside -o)", root, folder=True)
     jobs = jobs or default_jobs()
     warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
     with Workers(run, warm_up) as workers:
@@ -68,7 +66,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise AixError(f"cannot create {out.parent}: {e.strerror}") from None
+        raise AixError(f"cannot create {out.parent}: {why(e)}") from None
     with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
         store = out.parent / CACHE / out.stem if cache else Path(tmp)
         store.mkdir(parents=True, exist_ok=True)
@@ -77,8 +75,8 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         planned = plan_units(site, info, linker, log.warn)
         units, metas, rendered = _render_all(site, planned, store, log, workers, jobs)
         for unit, meta in zip(units, metas, strict=True):
-            for url, why in meta["refused"]:
-                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {why}")
+            for url, reason in meta["refused"]:
+                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {reason}")
             for code, message in meta["warnings"]:
                 if code != "refused-fetch":
                     log.warn(unit.source, code, f"{unit.label}: {message}")
@@ -110,7 +108,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         try:
             write_atomic(out, buffer.getvalue())
         except OSError as e:
-            raise AixError(f"cannot write {out}: {e.strerror}") from None
+            raise AixError(f"cannot write {out}: {why(e)}") from None
         if cache:
             _prune(store, {u.key for u in units} | {f"img-{key}" for key in images})
     log.stage(None)
