@@ -15,15 +15,16 @@ from pathlib import Path
 
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
-from .errors import AixError
+from .errors import AixError, InputError
 from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
 from .htmldoc import STYLES
 from .links import permalinks
 from .model import Heading, Image, Link, Site, Target
+from .pdf.build import PAGE_TIMEOUT
 from .pdf.render import Job, run, warm_up
-from .pdf.workers import WorkerError, Workers
+from .pdf.workers import Workers
 from .pipeline import build_model
 from .select import Section, select
 
@@ -88,9 +89,10 @@ def build_handout(
     with_controls: bool = False,
     paper: str = "a4",
     link_notes: bool = True,
+    page_timeout: float | None = PAGE_TIMEOUT,
 ) -> Path:
     out = output_path(out, "-o", root)
-    with Workers(run, warm_up) as workers:
+    with Workers(run, warm_up, page_timeout) as workers:
         workers.start(1)  # WeasyPrint loads in the worker while the sources are read here
         return _build(root, selectors, out, log, with_controls, paper, link_notes, workers)
 
@@ -119,7 +121,7 @@ def _build(root, selectors, out: Path, log: BuildLog, with_controls, paper, link
     log.stage("html")
     html = handout_html(site, selection.sections, writer, info, paper, table)
     log.stage("render")
-    data, pages = render_pdf(site, html, log, workers)
+    data, pages = render_pdf(site, html, log, workers, str(selection.sections[0].heading.source))
     log.gate()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -199,17 +201,20 @@ def _contents(sections: list[Section]) -> str:
     return "".join(out)
 
 
-def render_pdf(site: Site, html: str, log: BuildLog, workers) -> tuple[bytes, int]:
+def render_pdf(site: Site, html: str, log: BuildLog, workers, where: str | None = None) -> tuple[bytes, int]:
     """Render in the worker that loaded WeasyPrint while the sources were read; the safe fetcher reads
     only the site's static/ and content/ and aix's styles/."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     with tempfile.TemporaryDirectory(prefix="aix-handout-") as tmp:
         job = Job("handout", html, site.root.resolve().as_uri() + "/", roots, f"{tmp}/h.pdf", f"{tmp}/h.json")
         workers.submit(job)
-        try:
-            meta = next(workers.results())
-        except WorkerError as e:
-            raise AixError(f"rendering failed: {e}") from None
+        outcome = next(workers.results())
+        if outcome.error is not None:
+            error = InputError if outcome.code == 2 else AixError
+            if outcome.error.startswith("rendering took longer"):
+                raise error(f"the handout: {outcome.error}", where=where, hint="--page-timeout")
+            raise error(f"rendering the handout failed: {outcome.error}", where=where)
+        meta = outcome.value
         for url, why in meta["refused"]:
             log.warn(None, "refused-fetch", f"refused to read {url}: {why}")
         for code, message in meta["warnings"]:

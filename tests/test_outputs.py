@@ -166,7 +166,7 @@ def it_says_in_one_line_that_the_comments_cannot_be_written(site, word_copy, unw
     assert code == 1 and err.count("\n") == 1 and err.startswith("--comments: error: cannot write"), err
 
 
-@pytest.mark.parametrize("args", [["pdf", "--no-cache"], ["docx"]])
+@pytest.mark.parametrize("args", [["pdf"], ["pdf", "--no-cache"], ["pdf", "--jobs", "1"], ["docx"]])
 def it_fails_in_one_line_when_the_disk_fills_up(args, full_disk, sample):
     out = full_disk / ("x.docx" if args[0] == "docx" else "x.pdf")
     code, err = run(args[0], sample, *args[1:], "-o", out, *(["-q"] if args[0] == "pdf" else []))
