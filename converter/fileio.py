@@ -117,32 +117,48 @@ def write_all(files: list[tuple[Path, str | None]]) -> None:
 
 
 def uncommitted(paths: list[Path], root: Path) -> list[Path]:
-    """Those of the paths that git reports as changed and not committed (none when root is not in git)."""
+    """Those of the paths that git reports as changed and not committed (none when root is not in git).
+
+    A folder with a `.git` above it (or GIT_DIR set) is in git even when git will not say so (dubious
+    ownership, a corrupt index, no git installed, a timeout): the state is then unknown, and that raises
+    an AixError rather than passing for clean."""
     if not paths:
         return []
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    root = Path(root).resolve()
+    in_git = "GIT_DIR" in os.environ or any((d / ".git").exists() for d in (root, *root.parents))
+    if not in_git:
         return []
-    if top.returncode != 0:
-        return []
-    status = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "-z", "--", *[str(p.resolve()) for p in paths]],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    toplevel = Path(top.stdout.strip())
+    top = _git(root, "rev-parse", "--show-toplevel")
+    status = _git(root, "status", "--porcelain", "-z", "--", *[str(p.resolve()) for p in paths])
+    toplevel = Path(top.strip())
     dirty = set()
-    for entry in status.stdout.split("\0"):
+    for entry in status.split("\0"):
         if len(entry) > 3:
             dirty.add((toplevel / entry[3:]).resolve())
     return [p for p in paths if p.resolve() in dirty]
+
+
+def _git(root: Path, *args: str) -> str:
+    """git's answer, or an AixError saying why there is none."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        problem = "did not answer in 60 s" if isinstance(e, subprocess.TimeoutExpired) else why(e)
+        done = subprocess.CompletedProcess(args, -1, "", f"git {problem}")
+    if done.returncode != 0:
+        said = next((line for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
+        raise AixError(
+            f"cannot tell whether the files to write have uncommitted changes: {said.removeprefix('fatal: ')}",
+            where=str(root),
+            hint="fix what git says, or pass --force to write anyway",
+        )
+    return done.stdout
 
 
 def refuse_uncommitted(paths: list[Path], root: Path, force: bool) -> None:
