@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from . import docx_styles as S
 from .bookmarks import BookmarkNames, unit_marker
-from .links import resolve, site_path
+from .links import resolve, site_path, split_url
 from .markdown import plain_text
 from .model import Link, Page, Site, Source
 from .pages import html_refs
@@ -379,12 +379,16 @@ class AstWriter:
             return url
         if link.site_path:
             return self.site.base_url + link.site_path.lstrip("/")
+        if split_url(url) is None:
+            return url  # not a valid URL: aix check reports it
         return urljoin(self.site.base_url + self.page.url.lstrip("/"), url)
 
     def image_file(self, src: str) -> tuple[Path | None, str]:
         """The file under static/ an image names, or why it is refused (never read outside static/)."""
         src = src.strip()
-        parts = urlsplit(src)
+        parts = split_url(src)
+        if parts is None:
+            return None, "it is not a valid URL"
         if src.startswith("data:"):
             return None, "inline data is not embedded"
         if parts.scheme or src.startswith("//"):

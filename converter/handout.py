@@ -19,7 +19,7 @@ from .errors import AixError, InputError
 from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
-from .htmldoc import STYLES
+from .htmldoc import DATA_IMAGES, STYLES
 from .links import permalinks
 from .model import Heading, Image, Link, Site, Target
 from .pdf.build import PAGE_TIMEOUT
@@ -36,7 +36,10 @@ class LocalImages(ImagePolicy):
     """Images straight from their files under static/ or content/; the fetcher refuses anything else."""
 
     def src(self, image: Image) -> str | None:
-        return image.file.resolve().as_uri() if image.file is not None else None
+        if image.file is None:
+            src = image.src.strip()
+            return src if src.startswith(DATA_IMAGES) else None
+        return image.file.resolve().as_uri()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .links import site_path
+from .links import site_path, split_url
 from .model import Image, Page, Site
 
 
@@ -54,7 +54,9 @@ def image_problem(site: Site, page: Page, image: Image) -> str:
     """Why an image has no local file, in words for a warning."""
     src = image.src.strip()
     if src.startswith("data:"):
-        return ""
+        return f"image {_short(src)} is inline data of a kind aix does not show (only PNG, JPEG, GIF, WebP)"
+    if split_url(src) is None:
+        return f"image {src} is not a valid URL"
     if site_path(site, src) is None:
         return f"image {src} is not a local file (images come from the site's static/ folder only)"
     for candidate in _candidates(site, page, src):
@@ -64,3 +66,7 @@ def image_problem(site: Site, page: Page, image: Image) -> str:
     shown = _candidates(site, page, src)
     where = shown[0].relative_to(site.root) if shown and shown[0].is_relative_to(site.root) else src
     return f"image {src} is missing (looked for {where})"
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -150,7 +150,8 @@ class Finding:
     target: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # line 0: the file as a whole
+        return f"{where}: {self.severity}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
