@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
+from .images import is_dir, is_file
 from .links import near_permalink, site_path, split_url, target_exists
 from .model import Finding, Heading, Link, Page, Site, Source
 
@@ -210,7 +211,7 @@ def _check_static_link(site: Site, link: Link) -> None:
         image.source.line == link.source.line and image.src.split("?")[0] == link.url.split("?")[0]
         for image in page.images
     )  # a linked image: its own check reports the file once
-    if folder.is_dir() and not shown and not (site.root / "static" / plain.lstrip("/")).is_file():
+    if is_dir(folder) and not shown and not is_file(site.root / "static" / plain.lstrip("/")):
         site.report(
             link.source.file,
             link.source.line,
@@ -313,9 +314,9 @@ def _check_images(site: Site, page: Page) -> None:
             file = site.root / "static" / plain.lstrip("/")
         else:
             file = site.root / "static" / PurePosixPath(page.url.lstrip("/"), plain)
-            if not file.is_file():
+            if not is_file(file):
                 file = page.file.parent / plain  # a page bundle's own resource
-        if file.is_file():
+        if is_file(file):
             image.file = file
         else:
             site.report(

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin
 
 from . import docx_styles as S
 from .bookmarks import BookmarkNames, unit_marker
+from .images import is_file
 from .links import resolve, site_path, split_url
 from .markdown import plain_text
 from .model import Link, Page, Site, Source
@@ -416,7 +417,7 @@ class AstWriter:
             return None, "unreadable path"
         if not real.is_relative_to(self.static):
             return None, "it lies outside the site's static/ folder"
-        if not real.is_file():
+        if not is_file(real):
             return None, f"no such file under static/ ({url_path})"
         if real.suffix.lower() not in IMAGE_TYPES:
             return None, f"not an image type Word shows ({real.suffix or 'no extension'})"

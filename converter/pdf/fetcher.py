@@ -26,7 +26,7 @@ class SafeFetcher(URLFetcher):
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         if not isinstance(url, str) or not url.strip():
-            return self._refuse(repr(url), "not a URL")
+            return self._refuse(f"an empty URL ({url!r})", "nothing to read")
         try:
             parts = urlsplit(url)
         except ValueError:
