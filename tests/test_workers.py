@@ -151,15 +151,24 @@ def it_stops_a_job_past_its_time_budget_and_goes_on_with_the_others():
         assert gone([first]) and len(workers.workers) == 1
 
 
-def it_names_the_page_that_takes_too_long(tmp_path):
+@pytest.mark.parametrize(
+    "command, message",
+    [
+        (["pdf"], "content/docs/slow.md:4: error: rendering took longer than 1 s (--page-timeout)\n"),
+        (
+            ["handout", "docs/slow.md"],
+            "content/docs/slow.md:2: error: the handout: rendering took longer than 1 s (--page-timeout)\n",
+        ),
+    ],
+)
+def it_names_the_page_that_takes_too_long(tmp_path, command, message):
     body = "*a" * 3000  # WeasyPrint lays out one unbreakable word of many inline boxes in quadratic time
     root = write_site(tmp_path / "site", {"content/docs/slow.md": f"---\ntitle: Slow\n---\n{body}\n"})
     out = tmp_path / "x.pdf"
-    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out), "--page-timeout", "1", "-q"])
+    args = [command[0], str(root), *command[1:], "-o", str(out), "--page-timeout", "1", "-q"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
-    assert result.stderr == (
-        "content/docs/slow.md:4: error: rendering took longer than 1 s (--page-timeout)\n"
-    ), result.stderr
+    assert result.stderr == message, result.stderr
     assert not out.exists()
 
 
