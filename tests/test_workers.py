@@ -62,17 +62,22 @@ def gone(pids: list[int], timeout: float = 10.0) -> bool:
     return wait_for(lambda: not alive(pids), timeout) or not alive(pids)
 
 
+SLOW = "*a" * 4000  # a part WeasyPrint takes many seconds over: the build is surely still running
+
+
 @pytest.fixture
-def building(sample, tmp_path):
-    """`aix pdf` of the sample, cold, in its own process group and with its own TMPDIR; yields it and its
-    workers once at least one worker is running."""
+def building(tmp_path):
+    """`aix pdf` of a site with a slow page, cold, in its own process group and with its own TMPDIR;
+    yields it and its workers once at least one worker is running."""
     if not Path("/proc/self/stat").exists():
         pytest.skip("needs /proc")
+    pages = {f"content/docs/{n}.md": f"---\ntitle: P{n}\nweight: {n}\n---\nText {n}.\n" for n in (1, 2)}
+    site = write_site(tmp_path / "site", {**pages, "content/docs/slow.md": f"---\ntitle: S\n---\n{SLOW}\n"})
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
-        [str(AIX), "pdf", str(sample), "--no-cache", "--jobs", "2", "-o", str(tmp_path / "out" / "x.pdf")],
+        [str(AIX), "pdf", str(site), "--no-cache", "--jobs", "2", "-o", str(tmp_path / "out" / "x.pdf")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
