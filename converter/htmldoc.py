@@ -87,7 +87,7 @@ class CopiedImages(ImagePolicy):
 
     def copy(self) -> None:
         for file, rel in self.copied.items():
-            target = self.out / rel
+            target = output_path(self.out / rel, "-o", self.site.root)  # a symlink in DIR may lead inside
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, target)
 
@@ -95,6 +95,8 @@ class CopiedImages(ImagePolicy):
 def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
     """Build DIR/index.html with images and styles beside it; returns the file written."""
     out = output_path(out, "-o", root, folder=True)
+    output_path(out / "styles", "-o", root, folder=True)
+    output_path(out / "index.html", "-o", root)
     log.progress("html: reading the sources")
     site = build_model(root)
     info = document_info(site)

@@ -69,6 +69,7 @@ INSIDE = {
     "handout over a page": lambda s, o: (["handout", s, "docs/a.md", "-o", s / PAGE], "-o"),
     "html into the site": lambda s, o: (["html", s, "-o", s], "-o"),
     "html into a new folder of the site": lambda s, o: (["html", s, "-o", s / "public"], "-o"),
+    "html styles by symlink": lambda s, o: (["html", s, "-o", o / "cached"], "-o"),
 }
 
 
@@ -76,6 +77,7 @@ INSIDE = {
 def it_refuses_an_output_inside_the_site_before_any_work(case, site, tmp_path):
     (tmp_path / "cached").mkdir()
     (tmp_path / "cached" / ".aix-cache").symlink_to(site / "static", target_is_directory=True)
+    (tmp_path / "cached" / "styles").symlink_to(site / "static", target_is_directory=True)
     (tmp_path / "into-site").symlink_to(site / "content", target_is_directory=True)
     (site / "static").mkdir(exist_ok=True)
     args, option = INSIDE[case](site, tmp_path)
