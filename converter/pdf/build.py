@@ -211,7 +211,7 @@ def _failure(units, outcome) -> AixError:
 
 
 def _prune(store: Path, keep: set[str]) -> None:
-    """Drop cached parts that this build no longer uses."""
+    """Drop cached parts that this build no longer uses, and what a killed worker left half-written."""
     for file in store.iterdir():
-        if file.suffix in (".pdf", ".json") and file.stem not in keep:
+        if (file.suffix in (".pdf", ".json") and file.stem not in keep) or file.suffix == ".tmp":
             file.unlink(missing_ok=True)
