@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 import click
@@ -10,6 +11,14 @@ import click
 from .errors import AixError
 
 SITE = click.argument("site", type=click.Path(path_type=str), default="sources", required=False)
+PAGE_TIMEOUT = click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Fail a part whose rendering takes longer (its worker is stopped).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,16 +126,25 @@ def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
 @click.option("--navigator", type=click.Path(path_type=str), help="Navigator PDF (overrides aix.yaml).")
 @click.option("--no-cache", is_flag=True, help="Render every part afresh (a cold build).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: the CPUs, at most 4).")
+@PAGE_TIMEOUT
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
 def pdf_command(
-    site: str, out: str, navigator: str | None, no_cache: bool, jobs: int | None, strict: bool, quiet: bool
+    site: str,
+    out: str,
+    navigator: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    page_timeout: float,
+    strict: bool,
+    quiet: bool,
 ) -> None:
     """The release PDF: cover, navigator, contents with page numbers, every link a jump inside."""
     from .buildlog import BuildLog
     from .pdf.build import build_pdf
 
-    build_pdf(site, out, BuildLog(quiet=quiet, strict=strict), navigator, cache=not no_cache, jobs=jobs)
+    log = BuildLog(quiet=quiet, strict=strict)
+    build_pdf(site, out, log, navigator, cache=not no_cache, jobs=jobs, page_timeout=page_timeout)
 
 
 @cli.command("handout")
@@ -138,10 +156,21 @@ def pdf_command(
 @click.option("--navigator-file", type=click.Path(path_type=str), help="Navigator PDF (overrides aix.yaml).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--no-link-notes", is_flag=True, help="Leave out the numbered notes of outside links.")
+@PAGE_TIMEOUT
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
 def handout_command(
-    site, selectors, out, with_controls, nav, navigator_file, paper, no_link_notes, strict, quiet
+    site,
+    selectors,
+    out,
+    with_controls,
+    nav,
+    navigator_file,
+    paper,
+    no_link_notes,
+    page_timeout,
+    strict,
+    quiet,
 ):
     """Printable sections: SELECTOR is 2.1, #heading-id, go:<name> or docs/<page>.md (several allowed)."""
     from .buildlog import BuildLog
@@ -153,7 +182,7 @@ def handout_command(
         return
     if not selectors:
         raise click.UsageError("give at least one SELECTOR (e.g. go:promptinjection or 2.1), or --navigator")
-    build_handout(site, list(selectors), out, log, with_controls, paper, not no_link_notes)
+    build_handout(site, list(selectors), out, log, with_controls, paper, not no_link_notes, page_timeout)
 
 
 @cli.command()
@@ -166,8 +195,11 @@ def docx(site: str, output: str | None) -> None:
     from pathlib import Path
 
     from .docx_export import default_output, export_docx, meta_of
+    from .fileio import output_path
     from .pipeline import build_model
 
+    if output:
+        output_path(output, "-o", site)
     model = build_model(site)
     meta = meta_of(model)
     report = export_docx(model, Path(output) if output else default_output(meta), meta)
@@ -212,10 +244,12 @@ def sync(
     """Bring the edits made in a Word snapshot (from aix docx) back into the Markdown sources."""
     from pathlib import Path
 
-    from .fileio import refuse_uncommitted, write_all, write_atomic
+    from .fileio import output_path, refuse_uncommitted, why, write_all, write_atomic
     from .pipeline import build_model
     from .sync import Syncer
 
+    if comments_file:
+        output_path(comments_file, "--comments", site, inputs=(snapshot,))
     model = build_model(site)
     result = Syncer(Path(snapshot), model, changes, keep_anchors=not rename_anchors).plan()  # type: ignore[arg-type]
     if result.tracked:
@@ -233,8 +267,11 @@ def sync(
         click.echo(f"{len(result.comments)} comment(s):", err=True)
         for line in result.comments:
             click.echo(f"  {line}", err=True)
-    if comments_file:
-        write_atomic(Path(comments_file), "".join(line + "\n" for line in result.comments))
+    if comments_file:  # asked for by name, so written on a dry run too (never inside the site: see above)
+        try:
+            write_atomic(Path(comments_file), "".join(line + "\n" for line in result.comments))
+        except OSError as e:
+            raise AixError(f"cannot write {comments_file}: {why(e)}", where="--comments") from None
     deleted = [c for c in result.changes if c.new is None]
     summary = (
         f"{len(result.changes)} file(s) to change ({result.edited} block(s) edited, {result.removed} removed"
@@ -254,7 +291,13 @@ def sync(
     click.echo(summary.replace("to change", "changed"), err=True)
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM ends a command as Ctrl-C does: workers stopped, temporary files removed, "Aborted!"."""
+    raise KeyboardInterrupt
+
+
 def main(args: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)
     except AixError as e:  # raised outside Click's own handling

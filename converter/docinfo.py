@@ -27,7 +27,10 @@ class DocInfo:
 def document_info(site: Site, navigator: str | Path | None = None) -> DocInfo:
     aix, config = site.aix, site.config
     params = config.get("params") or {}
-    author = aix.get("author") or (params.get("author") or {}).get("name") or "OWASP AI Exchange"
+    hugo_author = params.get("author")  # Hugo takes a name or a mapping with one
+    if isinstance(hugo_author, dict):
+        hugo_author = hugo_author.get("name")
+    author = aix.get("author") or hugo_author or "OWASP AI Exchange"
     title = str(aix.get("title") or config.get("title") or "AI Exchange")
     keywords = aix.get("keywords") or ["AI security", "AI privacy", "threats", "controls", "OWASP"]
     return DocInfo(

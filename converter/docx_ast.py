@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 from . import docx_styles as S
 from .bookmarks import BookmarkNames, unit_marker
-from .links import resolve, site_path
+from .images import is_file
+from .links import resolve, site_path, split_url
 from .markdown import plain_text
 from .model import Link, Page, Site, Source
 from .pages import html_refs
@@ -384,12 +385,16 @@ class AstWriter:
             return url
         if link.site_path:
             return self.site.base_url + link.site_path.lstrip("/")
+        if split_url(url) is None:
+            return url  # not a valid URL: aix check reports it
         return urljoin(self.site.base_url + self.page.url.lstrip("/"), url)
 
     def image_file(self, src: str) -> tuple[Path | None, str]:
         """The file under static/ an image names, or why it is refused (never read outside static/)."""
         src = src.strip()
-        parts = urlsplit(src)
+        parts = split_url(src)
+        if parts is None:
+            return None, "it is not a valid URL"
         if src.startswith("data:"):
             return None, "inline data is not embedded"
         if parts.scheme or src.startswith("//"):
@@ -417,7 +422,7 @@ class AstWriter:
             return None, "unreadable path"
         if not real.is_relative_to(self.static):
             return None, "it lies outside the site's static/ folder"
-        if not real.is_file():
+        if not is_file(real):
             return None, f"no such file under static/ ({url_path})"
         if real.suffix.lower() not in IMAGE_TYPES:
             return None, f"not an image type Word shows ({real.suffix or 'no extension'})"

@@ -27,6 +27,7 @@ from .docx_ast import AstWriter, Div, Para, Raw, Str
 from .docx_package import DocxPackage
 from .docx_read import W, WordReader
 from .errors import AixError
+from .fileio import output_path, why
 from .imagesize import display_size
 from .ir import ast_ir, fingerprint
 from .model import Site
@@ -119,6 +120,7 @@ def default_output(meta: Meta) -> Path:
 
 
 def export_docx(site: Site, out: Path, meta: Meta | None = None, reference: Path = REFERENCE) -> ExportReport:
+    out = output_path(out, "-o", site.root)
     meta = meta or meta_of(site)
     if not reference.is_file():
         raise AixError(
@@ -137,15 +139,17 @@ def export_docx(site: Site, out: Path, meta: Meta | None = None, reference: Path
                 "the blocks of this page do not add up to its text; cannot export it", where=page.rel
             )
     blocks = cover(meta) + [Raw(TOC_XML)] + body
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aix-docx-") as tmp:
         raw = Path(tmp) / "pandoc.docx"
         media = _stand_ins(writer, site, Path(tmp))
         job = pandoc.ast_to_docx(pandoc.document(blocks), raw, reference)
         predicted = {u.uid: fingerprint(ast_ir(u.blocks)) for u in writer.units}  # meanwhile
         job.wait()
-        finish(raw, out, site, writer, names, meta, media, predicted)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            finish(raw, out, site, writer, names, meta, media, predicted)
+        except OSError as e:
+            raise AixError(f"cannot write {out}: {why(e)}") from None
     links = sum(
         1 for p in site.pages for link in p.links if link.target is not None and link.origin != "html"
     )

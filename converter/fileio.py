@@ -7,7 +7,48 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import AixError
+from .errors import AixError, InputError
+
+
+def output_path(
+    path: str | Path, option: str, site: str | Path, folder: bool = False, inputs: tuple = ()
+) -> Path:
+    """Refuse, before any work, an output that would land among the sources or cannot be written.
+
+    Inside the site (symlinks resolved; a path that does not exist yet by its nearest existing parent)
+    or over one of the command's `inputs` is exit 2, as is a folder given for a file or a file for a
+    folder; a folder that cannot be written is exit 1, as any failed write is. Every command that
+    writes checks each of its outputs here."""
+    path = Path(path)
+    resolved, root = path.resolve(), Path(site).resolve()
+    if resolved == root or resolved.is_relative_to(root):
+        raise InputError(
+            f"{path} is inside the site {site}; aix writes no output into the sources",
+            where=option,
+            hint="give a path outside the site",
+        )
+    for given in inputs:
+        if given is not None and Path(given).resolve() == resolved:
+            raise InputError(f"{path} is also an input of this command", where=option)
+    if folder and resolved.exists() and not resolved.is_dir():
+        raise InputError(f"{path} is not a folder", where=option, hint="give the folder to write into")
+    if not folder and resolved.is_dir():
+        raise InputError(f"{path} is a folder", where=option, hint="give the file to write")
+    parent = resolved if folder else resolved.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"{parent} is not a folder", where=option, hint="give a path in a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        read_only = os.statvfs(parent).f_flag & os.ST_RDONLY
+        why = "a read-only file system" if read_only else "permission denied"
+        raise AixError(f"cannot write into {parent}: {why}", where=option)
+    return path
+
+
+def why(e: OSError) -> str:
+    """An OSError in words: its strerror, or the exception itself when it has none (shutil, zipfile)."""
+    return e.strerror or str(e) or type(e).__name__
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -76,32 +117,48 @@ def write_all(files: list[tuple[Path, str | None]]) -> None:
 
 
 def uncommitted(paths: list[Path], root: Path) -> list[Path]:
-    """Those of the paths that git reports as changed and not committed (none when root is not in git)."""
+    """Those of the paths that git reports as changed and not committed (none when root is not in git).
+
+    A folder with a `.git` above it (or GIT_DIR set) is in git even when git will not say so (dubious
+    ownership, a corrupt index, no git installed, a timeout): the state is then unknown, and that raises
+    an AixError rather than passing for clean."""
     if not paths:
         return []
-    try:
-        top = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    root = Path(root).resolve()
+    in_git = "GIT_DIR" in os.environ or any((d / ".git").exists() for d in (root, *root.parents))
+    if not in_git:
         return []
-    if top.returncode != 0:
-        return []
-    status = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "-z", "--", *[str(p.resolve()) for p in paths]],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    toplevel = Path(top.stdout.strip())
+    top = _git(root, "rev-parse", "--show-toplevel")
+    status = _git(root, "status", "--porcelain", "-z", "--", *[str(p.resolve()) for p in paths])
+    toplevel = Path(top.strip())
     dirty = set()
-    for entry in status.stdout.split("\0"):
+    for entry in status.split("\0"):
         if len(entry) > 3:
             dirty.add((toplevel / entry[3:]).resolve())
     return [p for p in paths if p.resolve() in dirty]
+
+
+def _git(root: Path, *args: str) -> str:
+    """git's answer, or an AixError saying why there is none."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        problem = "did not answer in 60 s" if isinstance(e, subprocess.TimeoutExpired) else why(e)
+        done = subprocess.CompletedProcess(args, -1, "", f"git {problem}")
+    if done.returncode != 0:
+        said = next((line for line in done.stderr.splitlines() if line.strip()), f"exit {done.returncode}")
+        raise AixError(
+            f"cannot tell whether the files to write have uncommitted changes: {said.removeprefix('fatal: ')}",
+            where=str(root),
+            hint="fix what git says, or pass --force to write anyway",
+        )
+    return done.stdout
 
 
 def refuse_uncommitted(paths: list[Path], root: Path, force: bool) -> None:

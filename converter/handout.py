@@ -15,15 +15,16 @@ from pathlib import Path
 
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
-from .errors import AixError
-from .fileio import write_atomic
+from .errors import AixError, InputError
+from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
-from .htmldoc import STYLES
+from .htmldoc import DATA_IMAGES, STYLES
 from .links import permalinks
 from .model import Heading, Image, Link, Site, Target
+from .pdf.build import PAGE_TIMEOUT
 from .pdf.render import Job, run, warm_up
-from .pdf.workers import WorkerError, Workers
+from .pdf.workers import Workers
 from .pipeline import build_model
 from .select import Section, select
 from .urlpolicy import refused_scheme
@@ -36,7 +37,10 @@ class LocalImages(ImagePolicy):
     """Images straight from their files under static/ or content/; the fetcher refuses anything else."""
 
     def src(self, image: Image) -> str | None:
-        return image.file.resolve().as_uri() if image.file is not None else None
+        if image.file is None:
+            src = image.src.strip()
+            return src if src.startswith(DATA_IMAGES) else None
+        return image.file.resolve().as_uri()
 
 
 @dataclass
@@ -89,9 +93,10 @@ def build_handout(
     with_controls: bool = False,
     paper: str = "a4",
     link_notes: bool = True,
+    page_timeout: float | None = PAGE_TIMEOUT,
 ) -> Path:
-    out = Path(out)
-    with Workers(run, warm_up) as workers:
+    out = output_path(out, "-o", root)
+    with Workers(run, warm_up, page_timeout) as workers:
         workers.start(1)  # WeasyPrint loads in the worker while the sources are read here
         return _build(root, selectors, out, log, with_controls, paper, link_notes, workers)
 
@@ -120,13 +125,13 @@ def _build(root, selectors, out: Path, log: BuildLog, with_controls, paper, link
     log.stage("html")
     html = handout_html(site, selection.sections, writer, info, paper, table)
     log.stage("render")
-    data, pages = render_pdf(site, html, log, workers)
+    data, pages = render_pdf(site, html, log, workers, str(selection.sections[0].heading.source))
     log.gate()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(out, data)
     except OSError as e:
-        raise AixError(f"cannot write {out}: {e.strerror}") from None
+        raise AixError(f"cannot write {out}: {why(e)}") from None
     log.stage(None)
     titles = "; ".join(s.heading.text for s in selection.sections)
     log.finish(
@@ -200,17 +205,20 @@ def _contents(sections: list[Section]) -> str:
     return "".join(out)
 
 
-def render_pdf(site: Site, html: str, log: BuildLog, workers) -> tuple[bytes, int]:
+def render_pdf(site: Site, html: str, log: BuildLog, workers, where: str | None = None) -> tuple[bytes, int]:
     """Render in the worker that loaded WeasyPrint while the sources were read; the safe fetcher reads
     only the site's static/ and content/ and aix's styles/."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     with tempfile.TemporaryDirectory(prefix="aix-handout-") as tmp:
         job = Job("handout", html, site.root.resolve().as_uri() + "/", roots, f"{tmp}/h.pdf", f"{tmp}/h.json")
         workers.submit(job)
-        try:
-            meta = next(workers.results())
-        except WorkerError as e:
-            raise AixError(f"rendering failed: {e}") from None
+        outcome = next(workers.results())
+        if outcome.error is not None:
+            error = InputError if outcome.code == 2 else AixError
+            if outcome.error.startswith("rendering took longer"):
+                raise error(f"the handout: {outcome.error}", where=where, hint="--page-timeout")
+            raise error(f"rendering the handout failed: {outcome.error}", where=where)
+        meta = outcome.value
         for url, why in meta["refused"]:
             log.warn(None, "refused-fetch", f"refused to read {url}: {why}")
         for code, message in meta["warnings"]:
@@ -225,11 +233,11 @@ def navigator_handout(
     """The navigator on one page of the chosen paper, scaled to fit, its boxes linking to the website."""
     import pikepdf
 
+    out = output_path(out, "-o", root, inputs=(navigator,))
     site = build_model(root, log.add)
     info = document_info(site, navigator)
     if info.navigator is None:
         raise AixError("no navigator: name one in aix.yaml (navigator:) or give --navigator FILE.pdf")
-    out = Path(out)
     with pikepdf.open(info.navigator) as source, pikepdf.new() as pdf:
         nav = source.pages[0]
         x0, y0, x1, y1 = (float(v) for v in nav.mediabox)
@@ -279,7 +287,11 @@ def navigator_handout(
         pdf.docinfo["/Author"] = info.author
         buffer = io.BytesIO()
         pdf.save(buffer)
-    write_atomic(out, buffer.getvalue())
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, buffer.getvalue())
+    except OSError as e:
+        raise AixError(f"cannot write {out}: {why(e)}") from None
     log.finish(
         [f"aix handout: wrote {out} (the navigator on one {paper} page, {links} links to the website)"]
     )

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from .docids import heading_for
-from .links import near_permalink, resolve, site_path
+from .links import near_permalink, resolve, site_path, split_url
 from .model import Heading, Link, Page, Site, Source
 from .urlpolicy import shown
 
@@ -91,6 +90,10 @@ class Linker:
             return Resolved(self.site_url(link.site_path), kind="site")
         if link.kind == "external":
             return Resolved(link.url)
+        if link.kind == "invalid":
+            self.stats.unresolved.append(f"{link.source}: {link.url}")
+            self.warn(link.source, "bad-url", f"link {link.url} is not a valid URL")
+            return Resolved(link.url, kind="unresolved")
         repaired = self._repair(link)
         if repaired is not None:
             return repaired
@@ -119,7 +122,8 @@ class Linker:
     def _outside(self, link: Link) -> Resolved:
         url = link.url.strip()
         path = link.site_path or site_path(self.site, url)
-        href = url if path is None or urlsplit(url).scheme else self.site_url(path)
+        parts = split_url(url)
+        href = url if path is None or parts is None or parts.scheme else self.site_url(path)
         self.stats.unresolved.append(f"{link.source}: {link.url}")
         self.warn(link.source, "unresolved-link", f"link {link.url} leads nowhere in the document or site")
         return Resolved(href, kind="unresolved")

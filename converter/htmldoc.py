@@ -12,7 +12,7 @@ from pathlib import Path
 from .buildlog import BuildLog
 from .docinfo import DocInfo, document_info
 from .errors import AixError
-from .fileio import write_atomic
+from .fileio import output_path, why, write_atomic
 from .hrefs import Linker
 from .html import HtmlWriter, ImagePolicy, esc
 from .model import Heading, Image, Site
@@ -87,17 +87,19 @@ class CopiedImages(ImagePolicy):
 
     def copy(self) -> None:
         for file, rel in self.copied.items():
-            target = self.out / rel
+            target = output_path(self.out / rel, "-o", self.site.root)  # a symlink in DIR may lead inside
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, target)
 
 
 def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
     """Build DIR/index.html with images and styles beside it; returns the file written."""
+    out = output_path(out, "-o", root, folder=True)
+    output_path(out / "styles", "-o", root, folder=True)
+    output_path(out / "index.html", "-o", root)
     log.progress("html: reading the sources")
     site = build_model(root, log.add)
     info = document_info(site)
-    out = Path(out)
     images = CopiedImages(site, out)
     linker = Linker(site, log.warn)
     writer = HtmlWriter(site, linker, images, log.warn)
@@ -124,7 +126,7 @@ def write_html(root: str | Path, out: str | Path, log: BuildLog) -> Path:
             shutil.copyfile(STYLES / name, out / "styles" / name)
         write_atomic(index, "".join(parts))
     except OSError as e:
-        raise AixError(f"cannot write {e.filename or out}: {e.strerror}") from None
+        raise AixError(f"cannot write {e.filename or out}: {why(e)}") from None
     stats = linker.stats
     log.finish(
         [

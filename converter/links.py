@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from . import redirects
 from .model import Link, Page, Redirect, Site, Target
@@ -23,9 +23,19 @@ def resolve_links(site: Site) -> None:
             resolve(site, page, link)
 
 
+def split_url(url: str) -> SplitResult | None:
+    """The parts of a URL; None for one no browser could follow (`http://[::1`, an unclosed IPv6 host)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def site_path(site: Site, url: str) -> str | None:
-    """The path and fragment on this website that a URL names, or None when it is elsewhere."""
-    parts = urlsplit(url)
+    """The path and fragment on this website that a URL names, or None when it is elsewhere (or invalid)."""
+    parts = split_url(url)
+    if parts is None:
+        return None
     if parts.scheme in ("http", "https") or url.startswith("//"):
         base = urlsplit(site.base_url)
         host = parts.netloc.lower().removeprefix("www.")
@@ -64,6 +74,9 @@ def resolve(site: Site, page: Page, link: Link) -> None:
         return
     if url.lower().startswith(("mailto:", "tel:")):
         link.kind = "mail"
+        return
+    if split_url(url) is None:
+        link.kind = "invalid"  # aix check reports it; the writers keep it as written, with a warning
         return
     path = site_path(site, url)
     if path is None:

@@ -21,9 +21,32 @@ from mistune.plugins.table import table
 from mistune.plugins.task_lists import task_lists
 from mistune.util import escape_url
 
+from .errors import InputError
 from .shortcodes import PAIRED, find_close, scan_tag
 
 Token = dict[str, Any]
+MAX_DEPTH = 50  # shortcodes inside shortcodes; the parser and the writers recurse once per level
+
+
+class TooDeep(InputError):
+    """Shortcodes nested past MAX_DEPTH: refused (exit 2) rather than overflowing Python's stack."""
+
+    def __init__(self, line: int):
+        super().__init__(f"shortcodes nested more than {MAX_DEPTH} deep", hint="nest them less deeply")
+        self.line = line
+
+
+def _nested(state, offset: int) -> int:
+    """The shortcode depth of a new child state; raises TooDeep (with the offset in the page) past the limit."""
+    depth = getattr(state, "_aix_depth", 0) + 1
+    if depth > MAX_DEPTH:
+        raise _Overflow(getattr(state, "_aix_base", 0) + offset)
+    return depth
+
+
+class _Overflow(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
 
 
 class _PositionedState(BlockState):
@@ -77,6 +100,8 @@ def _shortcode_block(block: BlockParser, m: re.Match, state: BlockState) -> int 
         if src[close.end : line_end].strip():
             return None
         child = state.child_state(src[tag.end : close.start])
+        child._aix_depth = _nested(state, m.start())
+        child._aix_base = getattr(state, "_aix_base", 0) + tag.end
         block.parse(child, [r for r in block.rules if r != "indent_code"])
         token.update(paired=True, children=child.tokens, close_raw=close.raw(src), _inner=tag.end - m.start())
     else:
@@ -111,6 +136,7 @@ def _shortcode_inline(inline: InlineParser, m: re.Match, state) -> int | None:
         close = find_close(src, tag)
         if close is not None:
             child = state.copy()
+            child._aix_depth = _nested(state, 0)
             child.src = src[tag.end : close.start]
             token.update(paired=True, children=inline.render(child), close_raw=close.raw(src))
             state.append_token(token)
@@ -217,10 +243,17 @@ def parse_markdown(text: str, first_line: int = 1) -> list[Token]:
         src += "\n"
     state = md.block.state_cls()
     state.process(src)
-    md.block.parse(state)
     starts = [0] + [m.end() for m in NEWLINE.finditer(src)]
+    try:
+        md.block.parse(state)
+    except _Overflow as e:
+        raise TooDeep(bisect.bisect_right(starts, e.offset) - 1 + first_line) from None
     _place(state.tokens, 0, starts, first_line)
-    _inline(md, state.tokens, state.env)
+    for tok in state.tokens:
+        try:
+            _inline(md, [tok], state.env)
+        except _Overflow:
+            raise TooDeep(tok["_line"]) from None  # inline: the line of the block that holds it
     return state.tokens
 
 

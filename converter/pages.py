@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from .anchors import section_number
-from .markdown import Token, anchor_text, parse_markdown, plain_text, split_attributes
+from .markdown import Token, TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
 from .model import Block, Heading, Image, Link, Page, Shortcode, Site, Source
+from .sanitize import HTMLReader
 
 ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 TITLE_KEY = re.compile(r"^title\s*[:=]", re.M)
@@ -33,7 +33,11 @@ def _get(config: dict, *keys: str):
 
 
 def parse_page(page: Page, typographer: bool = True) -> None:
-    tokens = parse_markdown(page.body, page.body_line)
+    try:
+        tokens = parse_markdown(page.body, page.body_line)
+    except TooDeep as e:
+        e.where = f"{page.rel}:{e.line}"
+        raise
     lines = page.body.splitlines(keepends=True)
     page.blocks = []
     for i, tok in enumerate(tokens):
@@ -227,7 +231,7 @@ def _as_written(url: str, text: str) -> str:
     return unquote(url)
 
 
-class _RefParser(HTMLParser):
+class _RefParser(HTMLReader):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.refs: list[tuple[str, str, str]] = []

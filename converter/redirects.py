@@ -23,23 +23,55 @@ def load_redirects(site: Site) -> None:
         raise InputError(
             f"invalid JSON: {e.msg}", where=f"firebase.json:{e.lineno}", hint="fix the JSON"
         ) from None
-    hosting = data.get("hosting") if isinstance(data, dict) else None
-    if isinstance(hosting, list):
-        hosting = hosting[0] if hosting else {}
-    rules = (hosting or {}).get("redirects") or []
+    rules = _rules(data)
     lines = _source_lines(text, len(rules))
     for i, rule in enumerate(rules):
-        if not isinstance(rule, dict):
-            continue
         site.redirects.append(
             Redirect(
                 source=str(rule.get("source") or rule.get("regex") or ""),
                 destination=str(rule.get("destination") or ""),
-                type=int(rule.get("type") or 301),
+                type=rule["type"] if isinstance(rule.get("type"), int) else 301,
                 line=lines[i] if i < len(lines) else 1,
                 index=i,
             )
         )
+
+
+SHAPE = '{"hosting": {"redirects": [{"source": "/go/x/", "destination": "/docs/page/#x"}, ...]}}'
+
+
+def _rules(data) -> list[dict]:
+    """The redirect rules of firebase.json, whose shape is SHAPE (hosting may be a list of such
+    sites: the first counts); any other shape is refused, naming what was expected."""
+
+    def wrong(found: str):
+        return InputError(f"{found}; expected {SHAPE}", where="firebase.json", hint="fix its shape")
+
+    if not isinstance(data, dict):
+        raise wrong(f"the file holds {_kind(data)}, not an object")
+    hosting = data.get("hosting")
+    if isinstance(hosting, list):
+        hosting = hosting[0] if hosting else {}
+    if hosting is None:
+        return []
+    if not isinstance(hosting, dict):
+        raise wrong(f'"hosting" is {_kind(hosting)}')
+    rules = hosting.get("redirects")
+    if rules is None:
+        return []
+    if not isinstance(rules, list):
+        raise wrong(f'"redirects" is {_kind(rules)}, not a list')
+    for n, rule in enumerate(rules, 1):
+        if not isinstance(rule, dict) or not isinstance(rule.get("source") or rule.get("regex"), str):
+            raise wrong(f'redirect {n} is {_kind(rule)} without a "source"')
+        if not isinstance(rule.get("destination"), str):
+            raise wrong(f'redirect {n} ({rule.get("source") or rule.get("regex")}) has no "destination"')
+    return rules
+
+
+def _kind(value) -> str:
+    kinds = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}
+    return kinds.get(type(value), "true, false or null" if value in (True, False, None) else "a value")
 
 
 def _source_lines(text: str, count: int) -> list[int]:

@@ -97,7 +97,18 @@ def allowed_attribute(space: str, tag: str, name: str) -> bool:
     return name in HTML_GLOBAL or name in HTML_ELEMENTS.get(tag, ())
 
 
-class Sanitizer(HTMLParser):
+class HTMLReader(HTMLParser):
+    """html.parser that reads a malformed declaration (`<![div`, `<![ x`) as a browser does, as a bogus
+    comment, where the standard library raises AssertionError (before Python 3.13)."""
+
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
+
+class Sanitizer(HTMLReader):
     """Streams sanitized HTML out of raw pieces; one instance per page."""
 
     def __init__(self, rewrite: Rewrite):

@@ -7,6 +7,7 @@ positional, tags spanning lines.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -120,7 +121,14 @@ def _end_of_quoted(text: str, i: int) -> int:
 
 
 def find_close(text: str, tag: Tag, limit: int | None = None) -> Tag | None:
-    """The closing tag that pairs with an opening tag, skipping nested tags of the same name."""
+    """The closing tag that pairs with an opening tag, skipping nested tags of the same name.
+
+    Tags are paired once per text (a stack per name, as the scan below counts depth), so a page of
+    thousands of unclosed tags costs linear time, not a scan to the end for each."""
+    if limit is None:
+        starts, pairs = _pairs(text)
+        if tag.start in starts:
+            return pairs.get(tag.start)
     depth = 0
     pos = tag.end
     end = len(text) if limit is None else limit
@@ -140,6 +148,30 @@ def find_close(text: str, tag: Tag, limit: int | None = None) -> Tag | None:
             else:
                 depth += 1
         pos = other.end
+
+
+@functools.lru_cache(maxsize=32)
+def _pairs(text: str) -> tuple[frozenset[int], dict[int, Tag]]:
+    """Every tag of a text in the order find_close meets them (their starts), and each opening tag's
+    closing tag by its start."""
+    starts: set[int] = set()
+    pairs: dict[int, Tag] = {}
+    open_: dict[str, list[int]] = {}
+    pos = 0
+    while (pos := text.find("{{", pos)) >= 0:
+        tag = scan_tag(text, pos)
+        if tag is None or tag.escaped:
+            pos += 2
+            continue
+        starts.add(tag.start)
+        if not tag.self_closing:
+            stack = open_.setdefault(tag.name, [])
+            if not tag.closing:
+                stack.append(tag.start)
+            elif stack:
+                pairs[stack.pop()] = tag
+        pos = tag.end
+    return frozenset(starts), pairs
 
 
 def parse_args(raw: str) -> dict[str, str] | list[str]:

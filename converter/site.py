@@ -35,11 +35,12 @@ def load_site(root: str | Path) -> Site:
             f"{root} is not a Hugo site with a document: no content/{DOCS}/ folder",
             hint="point aix at the folder that holds content/docs/ and hugo.yaml",
         )
-    config = read_config(root)
-    aix = dict((config.get("params") or {}).get("aix") or {})
+    config, name = read_config(root)
+    params = _mapping(config.get("params"), name, "params")
+    aix = dict(_mapping(params.get("aix"), name, "params.aix"))
     aix_file = root / "aix.yaml"
     if aix_file.is_file():
-        aix.update(_parse_yaml_file(aix_file, root) or {})
+        aix.update(_mapping(_parse_yaml_file(aix_file, root), "aix.yaml", "aix.yaml"))
     site = Site(root=root, config=config, aix=aix)
     site.base_url = str(aix.get("base_url") or config.get("baseURL") or site.base_url).rstrip("/") + "/"
     pages = [read_page(root, f) for f in page_files(root, site.warnings)]
@@ -90,22 +91,36 @@ def page_files(root: Path, warnings: list[Finding]) -> list[Path]:
     return sorted(found)
 
 
-def read_config(root: Path) -> dict[str, Any]:
+def read_config(root: Path) -> tuple[dict[str, Any], str]:
+    """Hugo's site configuration (a mapping), and the name of the file it came from."""
     for name in HUGO_CONFIGS:
         path = root / name
         if path.is_file():
             if name.endswith(".toml"):
                 try:
-                    return tomllib.loads(read_text(path, root))
+                    return tomllib.loads(read_text(path, root)), name
                 except tomllib.TOMLDecodeError as e:
                     raise InputError(f"invalid TOML: {e}", where=name) from None
             if name.endswith(".json"):
                 try:
-                    return json.loads(read_text(path, root))
+                    config = json.loads(read_text(path, root))
                 except json.JSONDecodeError as e:
                     raise InputError(f"invalid JSON: {e.msg}", where=f"{name}:{e.lineno}") from None
-            return _parse_yaml_file(path, root) or {}
-    return {}
+            else:
+                config = _parse_yaml_file(path, root)
+            return _mapping(config, name, "the site configuration"), name
+    return {}, HUGO_CONFIGS[0]
+
+
+def _mapping(value: Any, where: str, what: str) -> dict[str, Any]:
+    """A configuration value that must be a mapping (None counts as empty); anything else is exit 2."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        kinds = {list: "a list", str: "text", int: "a number", float: "a number", bool: "true or false"}
+        kind = kinds.get(type(value), type(value).__name__)
+        raise InputError(f"{what} must be a mapping of keys to values, not {kind}", where=where)
+    return value
 
 
 def _parse_yaml_file(path: Path, root: Path) -> Any:

@@ -19,6 +19,31 @@ BAD_SITES = {
         "content/docs/a.md": "---\ntitle: A\n---\n",
         "firebase.json": '{"hosting": {"redirects": [\n}',
     },
+    "firebase-shape": {
+        "content/docs/a.md": "---\ntitle: A\n---\n[x](/go/x/)\n",
+        "firebase.json": '{"hosting": {"redirects": {"source": "/go/x/"}}}',
+    },
+    "firebase-rule": {
+        "content/docs/a.md": "---\ntitle: A\n---\n",
+        "firebase.json": '{"hosting": {"redirects": [{"source": "/go/x/"}]}}',
+    },
+    "config-list": {
+        "hugo.yaml": "- baseURL: https://owaspai.org/\n",
+        "content/docs/a.md": "---\ntitle: A\n---\n",
+    },
+    "params-list": {"hugo.yaml": "params: [1, 2]\n", "content/docs/a.md": "---\ntitle: A\n---\n"},
+    "aix-yaml-text": {"aix.yaml": "just text\n", "content/docs/a.md": "---\ntitle: A\n---\n"},
+    "deep-shortcodes": {
+        "content/docs/a.md": "---\ntitle: A\n---\n"
+        + "{{< callout >}}\n" * 5000
+        + "x\n"
+        + "{{< /callout >}}\n" * 5000
+    },
+    "deep-inline-shortcodes": {
+        "content/docs/a.md": "---\ntitle: A\n---\nText\n\nsee "
+        + "{{< badge >}}" * 5000
+        + "{{< /badge >}}" * 5000
+    },
 }
 EXPECTED = {
     "invalid-yaml": "content/docs/a.md:3: error: invalid YAML front matter",
@@ -28,6 +53,13 @@ EXPECTED = {
     "huge": "content/docs/a.md: error: file is too large (9.5 MB",
     "not-a-site": "error: ",
     "bad-firebase": "firebase.json:2: error: invalid JSON",
+    "firebase-shape": 'firebase.json: error: "redirects" is an object, not a list; expected {"hosting": {"redirects"',
+    "firebase-rule": 'firebase.json: error: redirect 1 (/go/x/) has no "destination"; expected',
+    "config-list": "hugo.yaml: error: the site configuration must be a mapping of keys to values, not a list",
+    "params-list": "hugo.yaml: error: params must be a mapping of keys to values, not a list",
+    "aix-yaml-text": "aix.yaml: error: aix.yaml must be a mapping of keys to values, not text",
+    "deep-shortcodes": "content/docs/a.md:54: error: shortcodes nested more than 50 deep",
+    "deep-inline-shortcodes": "content/docs/a.md:6: error: shortcodes nested more than 50 deep",
 }
 
 
@@ -84,3 +116,46 @@ def it_prints_the_outline_as_json(make_site):
         },
         {"page": "docs/a.md", "level": 3, "number": None, "text": "C", "id": "c", "line": 5, "title": False},
     ]
+
+
+BAD_URLS = "---\ntitle: A\n---\n## B\n\nsee [x](http://[::1) and http://] here\n\n![i](http://[::1)\n"
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["outline"], ["normalize"], ["html", "-o"], ["docx", "-o"], ["pdf", "-o"]]
+)
+def it_reports_a_url_no_browser_could_follow_as_a_finding_not_a_crash(make_site, tmp_path, command):
+    root = make_site({"content/docs/a.md": BAD_URLS})
+    args = [command[0], str(root), *([command[1], str(tmp_path / "out.x")] if len(command) > 1 else [])]
+    result = CliRunner().invoke(cli, args)
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    ), result.output
+    assert result.exit_code == (1 if command == ["check"] else 0), result.output
+    if command[0] in ("check", "html", "pdf"):
+        severity = "error" if command == ["check"] else "warning"
+        for what in ("link http://[::1", "link http://]", "image http://[::1"):
+            assert f"content/docs/a.md:{8 if what.startswith('image') else 6}: {severity}: {what}" in (
+                result.stdout + result.stderr
+            ), result.output
+
+
+def it_names_firebase_json_once_when_it_is_missing(make_site):
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\n" + "[x](/go/x/) " * 53 + "\n"})
+    result = CliRunner().invoke(cli, ["check", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "firebase.json: warning: firebase.json is missing, so the 53 /go/ link(s) cannot be checked "
+        "(first: content/docs/a.md:4: /go/x/)\n"
+    )
+
+
+def it_says_why_an_inline_image_is_not_shown(make_site, tmp_path):
+    root = make_site({"content/docs/a.md": "---\ntitle: A\n---\n![x](data:image/svg+xml,%3Csvg/%3E)\n"})
+    result = CliRunner().invoke(cli, ["html", str(root), "-o", str(tmp_path / "html")])
+    assert result.exit_code == 0, result.output
+    assert "content/docs/a.md:4: warning: image data:image/svg+xml,%3Csvg/%3E is inline data of a kind" in (
+        result.stderr
+    )

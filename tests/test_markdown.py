@@ -1,5 +1,8 @@
 """The Markdown reader: Hugo shortcodes, heading attributes and the lines of blocks."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from converter.markdown import parse_markdown, plain_text, split_attributes
 from converter.shortcodes import find_close, parse_args, scan_tag
 
@@ -92,3 +95,29 @@ def it_links_bare_urls_without_trailing_punctuation():
 
     walk(tokens)
     assert urls == ["https://owaspai.org/go/x/", "https://a.org/b_(c)", "http://www.d.org"]
+
+
+TAGS = [
+    "{{< a >}}",
+    "{{< /a >}}",
+    "{{< b >}}",
+    "{{< /b >}}",
+    "{{< a />}}",
+    "{{</* a */>}}",
+    '{{< a x="{{" >}}',
+    "x",
+]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.sampled_from(TAGS), max_size=30))
+def it_pairs_shortcode_tags_once_per_text_as_the_scan_does(parts):
+    """find_close pairs tags from one pass over the text; the scan it replaced (still used with a limit)
+    is the reference."""
+    text = " ".join(parts)
+    pos = 0
+    while (pos := text.find("{{", pos)) >= 0:
+        tag = scan_tag(text, pos)
+        if tag is not None and not (tag.closing or tag.self_closing or tag.escaped):
+            assert find_close(text, tag) == find_close(text, tag, limit=len(text))
+        pos += 2

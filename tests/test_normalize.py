@@ -1,9 +1,12 @@
 """`aix normalize`: a dry run shows the diff; --write applies it atomically; a second run changes nothing."""
 
+import os
 import subprocess
 
+import pytest
 from click.testing import CliRunner
 
+from converter import fileio
 from converter.__main__ import cli
 
 PAGE = """\
@@ -68,3 +71,62 @@ def it_refuses_files_with_uncommitted_changes(make_site):
     assert page.read_text().endswith("local edit\n")
     assert CliRunner().invoke(cli, ["normalize", str(root), "--write", "--force"]).exit_code == 0
     assert "(/go/EVASION/)" not in page.read_text()
+
+
+def _committed_site(make_site):
+    root = _site(make_site)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], check=True)
+    page = root / "content/docs/threats.md"
+    page.write_text(PAGE + "\nlocal edit\n")
+    return root, page
+
+
+def _dubious_ownership(root, monkeypatch):
+    """What git says of a repository someone else owns: owned by another uid, with no safe.directory
+    in any config git reads (the tests run as root in CI: root may chown)."""
+    if os.geteuid() != 0:
+        pytest.skip("making a repository someone else's needs root")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for path in [root, *root.rglob("*")]:
+        os.lchown(path, 4242, 4242)
+
+
+def _git_times_out(root, monkeypatch):
+    def run(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs.get("timeout"))
+
+    monkeypatch.setattr(fileio.subprocess, "run", run)
+
+
+GIT_REFUSES = {
+    "dubious ownership": _dubious_ownership,
+    "a corrupt index": lambda root, mp: (root / ".git" / "index").write_bytes(b"DIRC garbage"),
+    "a corrupt HEAD": lambda root, mp: (root / ".git" / "HEAD").write_text("garbage\n"),
+    "no git installed": lambda root, mp: mp.setenv("PATH", str(root / "no-such-bin")),
+    "a timeout": _git_times_out,
+}
+
+
+@pytest.mark.parametrize("case", sorted(GIT_REFUSES))
+def it_refuses_to_write_when_git_cannot_tell_what_is_committed(make_site, monkeypatch, case):
+    root, page = _committed_site(make_site)
+    GIT_REFUSES[case](root, monkeypatch)
+    result = CliRunner().invoke(cli, ["normalize", str(root), "--write"])
+    assert result.exit_code == 1, result.output
+    assert "cannot tell whether the files to write have uncommitted changes" in result.stderr
+    assert result.stderr.count("error:") == 1 and "--force" in result.stderr
+    assert "(/go/EVASION/)" in page.read_text()
+    result = CliRunner().invoke(cli, ["normalize", str(root), "--write", "--force"])
+    assert result.exit_code == 0, result.output
+    assert "(/go/EVASION/)" not in page.read_text()
+
+
+def it_writes_outside_git_without_asking_it(make_site, monkeypatch):
+    root = _site(make_site)
+    monkeypatch.setenv("PATH", str(root / "no-such-bin"))
+    assert CliRunner().invoke(cli, ["normalize", str(root), "--write"]).exit_code == 0
+    assert "(/go/EVASION/)" not in (root / "content/docs/threats.md").read_text()

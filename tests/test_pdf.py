@@ -371,6 +371,7 @@ def fetcher(tmp_path):
         "https://example.com/x.png",
         "ftp://example.com/x",
         "file://otherhost/etc/passwd",
+        "http://[::1/x.png",
     ],
 )
 def it_refuses_to_fetch_anything_outside_the_site(fetcher, url, monkeypatch):

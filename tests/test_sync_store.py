@@ -125,6 +125,12 @@ HOSTILE = {
 }
 
 
+def errors(stderr: str) -> list[str]:
+    """The lines of stderr but the warnings of loading the site: the test site has a folder symlinked out of
+    content/, which every command skips with a warning."""
+    return [line for line in stderr.strip().splitlines() if ": warning: skipped: " not in line]
+
+
 @pytest.mark.parametrize("write", [True, False], ids=["write", "dry-run"])
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def it_refuses_a_store_that_names_anything_but_the_sites_own_pages(kind, write, setup, tmp_path):
@@ -135,7 +141,7 @@ def it_refuses_a_store_that_names_anything_but_the_sites_own_pages(kind, write, 
     result = CliRunner().invoke(cli, ["sync", str(hostile), str(site), *(["--write"] if write else [])])
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
+    lines = errors(result.stderr)
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{hostile}: ") and ": error: " in lines[0], lines[0]
     assert result.stdout == ""  # no diff either
@@ -156,7 +162,7 @@ def it_refuses_a_store_that_names_a_page_twice(setup, tmp_path):
     before = tree(tmp_path)
     result = CliRunner().invoke(cli, ["sync", str(hostile), str(site), "--write"])
     assert result.exit_code == 2, result.output
-    assert "docs/b.md" in result.stderr and result.stderr.count("\n") == 1
+    assert len(errors(result.stderr)) == 1 and "docs/b.md" in errors(result.stderr)[0]
     assert tree(tmp_path) == before
 
 
@@ -186,5 +192,6 @@ def it_refuses_to_write_a_page_that_leads_out_of_content(setup, tmp_path):
     before = tree(tmp_path)
     result = CliRunner().invoke(cli, ["sync", str(edited), str(site), "--write"])
     assert result.exit_code == 2, result.output
-    assert result.stderr.count("\n") == 1 and "content/docs/z.md" in result.stderr, result.stderr
+    assert len(errors(result.stderr)) == 1, result.stderr
+    assert "content/docs/z.md: warning: skipped: it is a symlink to a file outside" in result.stderr
     assert tree(tmp_path) == before

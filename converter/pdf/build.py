@@ -16,7 +16,7 @@ from pathlib import Path
 from ..buildlog import BuildLog
 from ..docinfo import document_info
 from ..errors import AixError, InputError
-from ..fileio import write_atomic
+from ..fileio import output_path, why, write_atomic
 from ..hrefs import Linker
 from ..htmldoc import STYLES, toc_headings
 from ..model import Source
@@ -24,9 +24,10 @@ from ..pipeline import build_model
 from .merge import Part, merge, set_metadata
 from .render import Job, run, warm_up
 from .units import placeholder, plan_units
-from .workers import WorkerError, Workers
+from .workers import Workers
 
 CACHE = ".aix-cache"
+PAGE_TIMEOUT = 60.0  # seconds a part may take (--page-timeout): WeasyPrint is quadratic on some inputs
 
 
 def default_jobs() -> int:
@@ -44,17 +45,15 @@ def build_pdf(
     navigator: str | Path | None = None,
     cache: bool = True,
     jobs: int | None = None,
+    page_timeout: float | None = PAGE_TIMEOUT,
 ) -> Path:
-    out = Path(out)
-    if out.is_dir():
-        raise InputError(
-            f"{out} is a folder", where="-o", hint="give the PDF file to write, e.g. build/aix.pdf"
-        )
+    out = output_path(out, "-o", root, inputs=(navigator,))
+    if cache:
+        output_path(out.parent / CACHE / out.stem, "the PDF cache (beside -o)", root, folder=True)
     jobs = jobs or default_jobs()
     warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
-    with Workers(run, warm_up) as workers:
-        if jobs > 1:
-            workers.start(1 if warm else jobs)  # a rebuild usually renders one part
+    with Workers(run, warm_up, page_timeout) as workers:
+        workers.start(1 if warm else jobs)  # a rebuild usually renders one part
         return _build(root, out, log, navigator, cache, workers, jobs)
 
 
@@ -68,7 +67,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise AixError(f"cannot create {out.parent}: {e.strerror}") from None
+        raise AixError(f"cannot create {out.parent}: {why(e)}") from None
     with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
         store = out.parent / CACHE / out.stem if cache else Path(tmp)
         store.mkdir(parents=True, exist_ok=True)
@@ -77,8 +76,8 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         planned = plan_units(site, info, linker, log.warn)
         units, metas, rendered = _render_all(site, planned, store, log, workers, jobs)
         for unit, meta in zip(units, metas, strict=True):
-            for url, why in meta["refused"]:
-                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {why}")
+            for url, reason in meta["refused"]:
+                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {reason}")
             for code, message in meta["warnings"]:
                 if code != "refused-fetch":
                     log.warn(unit.source, code, f"{unit.label}: {message}")
@@ -110,7 +109,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         try:
             write_atomic(out, buffer.getvalue())
         except OSError as e:
-            raise AixError(f"cannot write {out}: {e.strerror}") from None
+            raise AixError(f"cannot write {out}: {why(e)}") from None
         if cache:
             _prune(store, {u.key for u in units} | {f"img-{key}" for key in images})
     log.stage(None)
@@ -153,11 +152,11 @@ def _check_navigator(path: Path | None) -> None:
 
 def _render_all(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int):
     """The parts, their metadata, and how many were rendered. A part the cache lacks goes to a worker as
-    soon as its HTML is written; what no worker has taken when all are written goes longest first."""
+    soon as its HTML is written; what no worker has taken when all are written goes longest first. A part
+    that fails does not stop the others (they land in the cache); the build fails after them, naming it."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
     units, metas, todo, rasters = [], {}, {}, {}
-    pool = jobs > 1
     for unit in planned:
         units.append(unit)
         meta_file = store / f"{unit.key}.json"
@@ -168,9 +167,8 @@ def _render_all(site, planned, store: Path, log: BuildLog, workers: Workers, job
         else:
             job = Job(unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file))
             todo[unit.key] = job
-            if pool:
-                workers.start(min(jobs, len(todo)))
-                workers.submit(job)
+            workers.start(min(jobs, len(todo)))
+            workers.submit(job)
         for key, raster in unit.rasters.items():
             if key not in rasters and not (store / f"img-{key}.pdf").is_file():
                 rasters[key] = ("image", raster, str(store / f"img-{key}.pdf"))
@@ -179,27 +177,41 @@ def _render_all(site, planned, store: Path, log: BuildLog, workers: Workers, job
     if not jobs_left:
         return units, [metas[u.key] for u in units], 0
     log.progress(f"pdf: rendering {len(todo)} of {len(units)} parts")
-    if pool:
-        workers.start(min(jobs, jobs_left))
-        for task in rasters.values():  # images after the parts: short, they fill the gaps at the end
-            workers.submit(task)
-        workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
-        results = workers.results()
-    else:
-        results = map(run, [*sorted(todo.values(), key=lambda job: -len(job.html)), *rasters.values()])
-    try:
-        for n, meta in enumerate(results, 1):
-            if "key" in meta:
-                metas[meta["key"]] = meta
-                done_pages += len(meta["pages"])
-            log.progress(f"pdf: rendered {n}/{jobs_left} parts and images ({done_pages} pages)")
-    except WorkerError as e:
-        raise AixError(f"rendering failed: {e}") from None
+    workers.start(min(jobs, jobs_left))
+    for task in rasters.values():  # images after the parts: short, they fill the gaps at the end
+        workers.submit(task)
+    workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
+    failed: list[AixError] = []
+    for n, outcome in enumerate(workers.results(), 1):
+        if outcome.error is not None:
+            failed.append(_failure(units, outcome))
+        elif "key" in outcome.value:
+            metas[outcome.value["key"]] = outcome.value
+            done_pages += len(outcome.value["pages"])
+        log.progress(f"pdf: rendered {n}/{jobs_left} parts and images ({done_pages} pages)")
+    if failed:
+        first = failed[0]
+        if len(failed) > 1:
+            first.message += f"; {len(failed) - 1} other part(s) failed too"
+        raise first
     return units, [metas[u.key] for u in units], len(todo)
 
 
+def _failure(units, outcome) -> AixError:
+    """The error for a part (or an image) that could not be rendered, naming its page and line."""
+    job = outcome.job
+    error = InputError if outcome.code == 2 else AixError
+    hint = "--page-timeout" if outcome.error.startswith("rendering took longer") else None
+    if isinstance(job, Job):
+        unit = next(u for u in units if u.key == job.key)
+        part = "" if unit.page is not None else " (the cover and contents)"  # else its line tells the part
+        message = outcome.error if hint else f"rendering failed: {outcome.error}"
+        return error(message + part, where=str(unit.source), hint=hint)
+    return error(f"converting image {job[1].file} failed: {outcome.error}", hint=hint)
+
+
 def _prune(store: Path, keep: set[str]) -> None:
-    """Drop cached parts that this build no longer uses."""
+    """Drop cached parts that this build no longer uses, and what a killed worker left half-written."""
     for file in store.iterdir():
-        if file.suffix in (".pdf", ".json") and file.stem not in keep:
+        if (file.suffix in (".pdf", ".json") and file.stem not in keep) or file.suffix == ".tmp":
             file.unlink(missing_ok=True)

@@ -25,7 +25,12 @@ class SafeFetcher(URLFetcher):
         self.refused = refused
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        parts = urlsplit(url)
+        if not isinstance(url, str) or not url.strip():
+            return self._refuse(f"an empty URL ({url!r})", "nothing to read")
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return self._refuse(url, "not a valid URL")
         scheme = parts.scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)

@@ -96,8 +96,12 @@ def convert(raster: Raster, out: str) -> str:
     pdf = pikepdf.new()
     image = _image_object(pdf, Path(raster.file))
     pdf.Root.AixImage = image
-    pdf.save(out + ".tmp")
-    Path(out + ".tmp").replace(out)
+    try:
+        pdf.save(out + ".tmp")
+        Path(out + ".tmp").replace(out)
+    except BaseException:
+        Path(out + ".tmp").unlink(missing_ok=True)
+        raise
     return raster.key
 
 

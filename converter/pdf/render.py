@@ -67,7 +67,6 @@ def render(job: Job) -> dict:
                 for name, (x1, y1, x2, y2) in page.anchors.items()
             }
             pages.append({"width": page.width * PX, "height": height * PX, "anchors": anchors})
-        document.write_pdf(job.pdf)
     finally:
         LOGGER.removeHandler(collect)
     meta = {
@@ -77,8 +76,14 @@ def render(job: Job) -> dict:
         "refused": refusals,
     }
     tmp = Path(job.meta + ".tmp")
-    tmp.write_text(json.dumps(meta), encoding="utf-8")
-    tmp.replace(job.meta)  # the metadata lands last: a part without it is not in the cache
+    try:
+        document.write_pdf(job.pdf)
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(job.meta)  # the metadata lands last: a part without it is not in the cache
+    except BaseException:  # a full disk: leave no half-written part behind
+        Path(job.pdf).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+        raise
     return meta
 
 
