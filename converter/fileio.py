@@ -23,7 +23,8 @@ def output_path(
     resolved, root = path.resolve(), Path(site).resolve()
     if resolved == root or resolved.is_relative_to(root):
         raise InputError(
-            f"{path} is inside the site {site}; aix writes no output into the sources",
+            f"{path} is {'the site folder' if resolved == root else f'inside the site {site}'}; "
+            "aix writes no output into the sources",
             where=option,
             hint="give a path outside the site",
         )
