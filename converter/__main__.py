@@ -33,8 +33,8 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(site: str, fmt: str, strict: bool) -> None:
     """Report broken links, dead redirects, heading and numbering problems, missing images."""
-    from .check import check_site
     from .pipeline import build_model
+    from .reports.check import check_site
 
     findings = check_site(build_model(site, warn=None))
     if fmt == "json":
@@ -53,8 +53,8 @@ def check(site: str, fmt: str, strict: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of headings in document order.")
 def outline(site: str, as_json: bool) -> None:
     """The heading tree of the document with numbers, ids and lines."""
-    from .outline import outline_rows
     from .pipeline import build_model
+    from .reports.outline import outline_rows
 
     rows = outline_rows(build_model(site))
     if as_json:
@@ -71,9 +71,9 @@ def outline(site: str, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Write even into files with uncommitted git changes.")
 def normalize(site: str, write: bool, force: bool) -> None:
     """House-style fixes (permalink case and slashes, old URLs, number punctuation) as a diff."""
-    from . import normalize as norm
     from .fileio import refuse_uncommitted, write_atomic
     from .pipeline import build_model
+    from .reports import normalize as norm
 
     model = build_model(site)
     edits = norm.plan(model)
@@ -99,7 +99,7 @@ def normalize(site: str, write: bool, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing DIR/<stem>.md (and its images).")
 def import_(docx_file: str, out_dir: str, force: bool) -> None:
     """Word document (without aix markers) to Markdown: DIR/<stem>.md and DIR/images/."""
-    from .importer import import_docx
+    from .wordimport.command import import_docx
 
     target, result = import_docx(docx_file, out_dir, force)
     for warning in result.warnings:
@@ -115,7 +115,7 @@ def import_(docx_file: str, out_dir: str, force: bool) -> None:
 def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
     """The whole document as one HTML page (DIR/index.html), images and styles beside it."""
     from .buildlog import BuildLog
-    from .htmldoc import write_html
+    from .html.document import write_html
 
     write_html(site, out, BuildLog(quiet=quiet, strict=strict))
 
@@ -174,7 +174,7 @@ def handout_command(
 ):
     """Printable sections: SELECTOR is 2.1, #heading-id, go:<name> or docs/<page>.md (several allowed)."""
     from .buildlog import BuildLog
-    from .handout import build_handout, navigator_handout
+    from .pdf.handout import build_handout, navigator_handout
 
     log = BuildLog(quiet=quiet, strict=strict)
     if nav:
@@ -194,9 +194,9 @@ def docx(site: str, output: str | None) -> None:
     """The Word snapshot of the site, made for review in Word and for `aix sync`."""
     from pathlib import Path
 
-    from .docx_export import default_output, export_docx, meta_of
     from .fileio import output_path
     from .pipeline import build_model
+    from .roundtrip.export import default_output, export_docx, meta_of
 
     if output:
         output_path(output, "-o", site)
@@ -246,7 +246,7 @@ def sync(
 
     from .fileio import output_path, refuse_uncommitted, why, write_all, write_atomic
     from .pipeline import build_model
-    from .sync import Syncer
+    from .roundtrip.sync import Syncer
 
     if comments_file:
         output_path(comments_file, "--comments", site, inputs=(snapshot,))

@@ -1,6 +1,6 @@
 """The one document model that every stage of aix shares.
 
-Readers build it (``site.load_site``), transforms complete it in order (``pipeline``), writers read it.
+Readers build it (``hugo.loader.load_site``), transforms complete it in order (``pipeline``), writers read it.
 Every node knows where it comes from (``file:line``) so that every message can point at the source.
 """
 
@@ -47,7 +47,7 @@ class Heading:
         ""  # the text Hugo derives the id from (typographic dashes, last line of a setext heading)
     )
     scope: int = 0  # id scope: 0 is the page; Hugo renders {{< >}} shortcode content with ids of its own
-    doc_id: str = ""  # unique in the whole document (docids.py): the Hugo id, or page-prefixed when repeated
+    doc_id: str = ""  # unique in the whole document (transforms/unique_ids.py): the Hugo id, or page-prefixed when repeated
 
 
 LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail", "unsafe"]

@@ -7,14 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .anchors import assign_ids
-from .docids import assign_doc_ids
-from .images import resolve_images
-from .links import resolve_links
+from .hugo.loader import load_site
+from .hugo.pages import parse_pages
 from .model import Finding, Site
-from .pages import parse_pages
-from .redirects import load_redirects
-from .site import load_site
+from .transforms.anchors import assign_ids
+from .transforms.images import resolve_images
+from .transforms.links import resolve_links
+from .transforms.redirects import load_redirects
+from .transforms.unique_ids import assign_doc_ids
 
 TRANSFORMS = [
     ("redirects", load_redirects),  # firebase.json: /go/ permalinks
@@ -22,7 +22,7 @@ TRANSFORMS = [
     ("anchors", assign_ids),  # Hugo's heading ids
     ("links", resolve_links),  # every link to (page, anchor) or outside
     ("images", resolve_images),  # every image to its local file, when there is one inside the site
-    ("docids", assign_doc_ids),  # heading ids unique in the whole document, for the one-file HTML and PDF
+    ("unique_ids", assign_doc_ids),  # heading ids unique in the whole document, for the one-file HTML and PDF
 ]
 
 

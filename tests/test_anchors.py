@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converter.anchors import IdFactory, sanitize, section_number
+from converter.transforms.anchors import IdFactory, sanitize, section_number
 
 # Expected values come from Hugo's own tests (markup/goldmark/autoid_test.go, toc_integration_test.go).
 HUGO_CASES = [

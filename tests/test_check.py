@@ -5,8 +5,8 @@ import json
 from click.testing import CliRunner
 
 from converter.__main__ import cli
-from converter.check import check_site
 from converter.pipeline import build_model
+from converter.reports.check import check_site
 
 PAGE = """\
 ---

@@ -35,8 +35,8 @@ from docx_mutations import (
 )
 
 from converter.__main__ import cli
-from converter.docx_export import export_docx
 from converter.pipeline import build_model
+from converter.roundtrip.export import export_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sources"

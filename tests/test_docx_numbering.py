@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from converter.docx_numbering import Numbering, Styles, format_number
+from converter.ooxml.numbering import Numbering, Styles, format_number
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

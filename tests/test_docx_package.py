@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from converter.__main__ import cli
-from converter.docx_export import export_docx
-from converter.docx_package import open_docx
 from converter.errors import InputError
+from converter.ooxml.package import open_docx
 from converter.pipeline import build_model
+from converter.roundtrip.export import export_docx
 
 
 def _valid_docx() -> bytes:

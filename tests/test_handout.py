@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from converter.__main__ import cli
 from converter.pipeline import build_model
-from converter.select import select
+from converter.reports.sections import select
 
 
 def _handout(site, out, *args):

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from converter.__main__ import cli
 from converter.buildlog import BuildLog
-from converter.hrefs import Linker
-from converter.html import HtmlWriter
-from converter.htmldoc import CopiedImages, write_html
-from converter.links import names_document_content
+from converter.html.document import CopiedImages, write_html
+from converter.html.hrefs import Linker
+from converter.html.sanitize import Sanitizer
+from converter.html.writer import HtmlWriter
 from converter.pipeline import build_model
-from converter.sanitize import Sanitizer
+from converter.transforms.links import names_document_content
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html_writer.txt"
 REDIRECTS = [

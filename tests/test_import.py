@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from converter.__main__ import cli
-from converter.importer import convert
+from converter.wordimport.command import convert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import import_metrics  # noqa: E402

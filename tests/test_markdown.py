@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converter.markdown import parse_markdown, plain_text, split_attributes
-from converter.shortcodes import find_close, parse_args, scan_tag
+from converter.hugo.markdown import parse_markdown, plain_text, split_attributes
+from converter.hugo.shortcodes import find_close, parse_args, scan_tag
 
 
 def _types(tokens):

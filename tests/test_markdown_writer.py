@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converter import pandoc
-from converter.markdown_writer import MarkdownWriter
+from converter.wordimport.markdown import MarkdownWriter
 
 # Characters CommonMark and GFM give a meaning to, mixed with letters, digits and spaces.
 TEXT = st.text(alphabet="*_`[]()<>&#\\!~|-+=.:;' aAbZ19", min_size=1, max_size=12)

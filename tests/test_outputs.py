@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from conftest import write_site
 
 from converter.__main__ import cli
-from converter.docx_export import export_docx
 from converter.pipeline import build_model
+from converter.roundtrip.export import export_docx
 
 PAGE = "content/docs/_index.md"
 
@@ -84,7 +84,7 @@ def it_refuses_an_output_inside_the_site_before_any_work(case, site, tmp_path):
     before = snapshot(site)
     code, err = run(*args)
     assert code == 2, err
-    assert err.count("\n") == 1 and err.startswith(f"{option}") and "inside the site" in err, err
+    assert err.count("\n") == 1 and err.startswith(f"{option}") and "aix writes no output into the sources" in err, err
     assert str(args[3].parent if option == "the PDF cache" else args[3]) in err
     assert snapshot(site) == before
 

@@ -15,9 +15,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
-from converter.links import names_document_content
 from converter.pdf.fetcher import SafeFetcher
 from converter.pipeline import build_model
+from converter.transforms.links import names_document_content
 
 REDIRECTS = [
     ("/go/evasion/", "/docs/2_threats/#21-evasion"),
@@ -498,7 +498,7 @@ def it_builds_the_full_release_with_every_link_landing(corpus, tmp_path):
     ],
 )
 def it_converts_each_image_once_to_the_same_pixels(tmp_path, mode, fmt, alpha):
-    from converter.pdf.images import convert, probe
+    from converter.pdf.raster import convert, probe
 
     image = Image.new("RGBA", (37, 23), (200, 30, 60, 255))
     image.putpixel((3, 4), (10, 220, 40, 120 if alpha else 255))
@@ -517,7 +517,7 @@ def it_converts_each_image_once_to_the_same_pixels(tmp_path, mode, fmt, alpha):
 
 
 def it_passes_plain_png_and_jpeg_data_through_untouched(tmp_path):
-    from converter.pdf.images import convert, probe
+    from converter.pdf.raster import convert, probe
 
     for name, fmt in (("a.png", "PNG"), ("b.jpg", "JPEG")):
         Image.new("RGB", (16, 9), (1, 2, 3)).save(tmp_path / name, format=fmt)

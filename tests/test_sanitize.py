@@ -10,8 +10,8 @@ import tinyhtml5
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from converter import safecss, sanitize
-from converter.sanitize import Sanitizer
+from converter.html import safecss, sanitize
+from converter.html.sanitize import Sanitizer
 from converter.urlpolicy import refused_scheme
 
 

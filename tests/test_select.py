@@ -4,7 +4,7 @@ import pytest
 
 from converter.errors import InputError
 from converter.pipeline import build_model
-from converter.select import select
+from converter.reports.sections import select
 
 
 @pytest.fixture(scope="module")

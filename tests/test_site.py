@@ -3,8 +3,8 @@
 import pytest
 
 from converter.errors import InputError
+from converter.hugo.loader import load_site
 from converter.pipeline import build_model
-from converter.site import load_site
 
 
 def it_orders_aix_2026_by_weight_with_the_section_page_first(corpus):
@@ -206,7 +206,7 @@ def it_syncs_a_site_whose_page_links_outside_without_reading_it(make_site, tmp_p
     from click.testing import CliRunner
 
     from converter.__main__ import cli
-    from converter.docx_export import export_docx
+    from converter.roundtrip.export import export_docx
 
     root = _site_with_links(make_site, tmp_path)
     snapshot = tmp_path / "s.docx"

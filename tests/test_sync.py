@@ -19,10 +19,10 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from converter.__main__ import cli
-from converter.docx_export import export_docx
-from converter.docx_styles import key
 from converter.pipeline import build_model
-from converter.sync import Syncer
+from converter.roundtrip.export import export_docx
+from converter.roundtrip.styles import key
+from converter.roundtrip.sync import Syncer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sources"

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from converter.__main__ import cli
-from converter.docx_export import export_docx
 from converter.pipeline import build_model
+from converter.roundtrip.export import export_docx
 
 NS = "urn:owasp-ai-exchange:aix:snapshot"
 PAGE_A = "---\ntitle: A\n---\n\nAlpha text one.\n\nAlpha text two.\n"

@@ -189,8 +189,8 @@ def it_writes_no_unsafe_hyperlink_into_the_docx(hostile, tmp_path):
 
 
 def it_gives_an_unsafe_link_back_unchanged_through_the_round_trip(hostile, tmp_path):
-    from converter.docx_export import export_docx
-    from converter.sync import Syncer
+    from converter.roundtrip.export import export_docx
+    from converter.roundtrip.sync import Syncer
 
     out = tmp_path / "a.docx"
     export_docx(build_model(hostile), out)
@@ -264,8 +264,8 @@ def it_keeps_only_safe_web_links_of_a_navigator(make_site, tmp_path, command):
 def it_keeps_an_unsafe_links_source_when_its_paragraph_is_edited_in_word(make_site, tmp_path):
     import docx
 
-    from converter.docx_export import export_docx
-    from converter.sync import Syncer
+    from converter.roundtrip.export import export_docx
+    from converter.roundtrip.sync import Syncer
 
     page = "---\ntitle: A\n---\nSome words and [a link](javascript:alert(1)) in between.\n"
     root = make_site({"content/docs/a.md": page})

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter.check import check_site  # noqa: E402
 from converter.pipeline import build_model  # noqa: E402
+from converter.reports.check import check_site  # noqa: E402
 
 
 def timed(fn, runs: int = 5) -> float:

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from converter.anchors import IdFactory  # noqa: E402
+from converter.transforms.anchors import IdFactory  # noqa: E402
 
 VERSIONS = (4, 6, 8, 11)
 _parse = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough", "url"])
@@ -299,7 +299,7 @@ TOOLS = {
 
 
 def aix_import(docx_path: Path) -> str:
-    from converter.importer import convert
+    from converter.wordimport.command import convert
 
     return convert(docx_path).markdown
 

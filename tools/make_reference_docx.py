@@ -2,7 +2,7 @@
 
 Starts from the default reference.docx of the pinned pandoc and sets, with python-docx: A4 pages, a page-number
 footer, fonts, heading sizes (Heading 1 starts a page), a bordered table style with a shaded header row, and the
-custom styles the round trip relies on (their names are the contract with `aix sync`; see converter/docx_styles.py).
+custom styles the round trip relies on (their names are the contract with `aix sync`; see converter/roundtrip/styles.py).
 The zip is written with fixed timestamps, so running it twice gives the same bytes.
 
     .venv/bin/python tools/make_reference_docx.py [-o styles/reference.docx]
@@ -27,8 +27,8 @@ from docx.shared import Cm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from converter import docx_styles as S  # noqa: E402
 from converter import pandoc  # noqa: E402
+from converter.roundtrip import styles as S  # noqa: E402
 
 SANS = "Arial"  # LibreOffice shows it with the metric-compatible Liberation Sans
 MONO = "Courier New"  # likewise Liberation Mono

@@ -1,1 +1,1 @@
-"""The release PDF: the document in parts rendered by WeasyPrint in parallel, merged with pikepdf."""
+"""Writer: the release PDF (parts rendered by WeasyPrint in parallel, merged with pikepdf) and handouts."""

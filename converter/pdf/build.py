@@ -1,4 +1,4 @@
-"""`aix pdf`: sources -> parts (units.py) -> WeasyPrint in worker processes (render.py) -> one PDF (merge.py).
+"""`aix pdf`: sources -> parts (units.py) -> WeasyPrint in worker processes (render.py) -> one PDF (assemble.py).
 
 Parts whose HTML, styles and images are unchanged come from the cache beside the output
 (``<output folder>/.aix-cache/<output name>/``); ``--no-cache`` renders everything in a temporary folder.
@@ -13,15 +13,16 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+from .. import STYLES
 from ..buildlog import BuildLog
-from ..docinfo import document_info
 from ..errors import AixError, InputError
 from ..fileio import output_path, why, write_atomic
-from ..hrefs import Linker
-from ..htmldoc import STYLES, toc_headings
+from ..html.document import toc_headings
+from ..html.hrefs import Linker
+from ..html.release import document_info
 from ..model import Source
 from ..pipeline import build_model
-from .merge import Part, merge, set_metadata
+from .assemble import Part, merge, set_metadata
 from .render import Job, run, warm_up
 from .units import placeholder, plan_units
 from .workers import Workers

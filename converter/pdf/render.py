@@ -91,7 +91,7 @@ def run(task: Job | tuple) -> dict:
     """A worker's task: a part to render, or ("image", raster, path) to convert."""
     if isinstance(task, Job):
         return render(task)
-    from .images import convert
+    from .raster import convert
 
     _, raster, path = task
     return {"image": convert(raster, path)}

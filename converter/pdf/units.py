@@ -4,7 +4,7 @@ A part always starts on a new page, so parts render independently (in parallel, 
 their HTML is unchanged). A page is cut before a section heading (levels 2-4) once the text since the
 last cut is long; every cut is decided by the sources alone, so an edit re-renders only its own part.
 Internal links are written as ``aix:<id>`` placeholders: WeasyPrint drops links to anchors outside the
-part it renders, so merge.py turns them into jumps after the parts are joined.
+part it renders, so assemble.py turns them into jumps after the parts are joined.
 """
 
 from __future__ import annotations
@@ -16,19 +16,20 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote
 
-from ..docinfo import DocInfo
-from ..hrefs import Linker
-from ..html import HtmlWriter
-from ..htmldoc import STYLES, cover_html, head_html, toc_headings, toc_html
+from .. import STYLES
+from ..html.document import cover_html, head_html, toc_headings, toc_html
+from ..html.hrefs import Linker
+from ..html.release import DocInfo
+from ..html.writer import HtmlWriter
 from ..model import Block, Heading, Page, Site, Source
-from .images import Raster, StampedImages
+from .raster import Raster, StampedImages
 
 PART_CHARS = 16_000  # Markdown characters (about 5 pages) after which a section heading starts a part
 CACHE_VERSION = "aix-pdf-1"
 STYLESHEETS = ("aix.css", "print.css")
 
 
-# merge.py draws the contents' leaders and page numbers, from the end of each entry's text (.te) to the
+# assemble.py draws the contents' leaders and page numbers, from the end of each entry's text (.te) to the
 # entry's right edge (kept free by the padding): CSS leaders would cost WeasyPrint seconds of drawing.
 FRONT_CSS = (
     "nav.toc a::after { content: none; }"
@@ -48,7 +49,7 @@ class Unit:
     html: str
     source: Source  # where warnings from rendering it point
     page: Page | None = None
-    rasters: dict[str, Raster] = field(default_factory=dict)  # images merge.py draws into the part
+    rasters: dict[str, Raster] = field(default_factory=dict)  # images assemble.py draws into the part
 
 
 def split_blocks(page: Page) -> list[list[Block]]:

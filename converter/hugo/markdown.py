@@ -1,0 +1,335 @@
+"""Markdown in: mistune configured as Hugo's goldmark reads AI Exchange pages.
+
+Adds what Hugo content needs and mistune lacks: shortcodes (block, paired and inline), heading
+attributes ``{#id}``, and the source offset of every top-level block so the model knows its lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import html
+import re
+from typing import Any
+
+import mistune
+from mistune.block_parser import BlockParser
+from mistune.core import BlockState
+from mistune.inline_parser import InlineParser
+from mistune.plugins.formatting import strikethrough
+from mistune.plugins.table import table
+from mistune.plugins.task_lists import task_lists
+from mistune.util import escape_url
+
+from ..errors import InputError
+from .shortcodes import PAIRED, find_close, scan_tag
+
+Token = dict[str, Any]
+MAX_DEPTH = 50  # shortcodes inside shortcodes; the parser and the writers recurse once per level
+
+
+class TooDeep(InputError):
+    """Shortcodes nested past MAX_DEPTH: refused (exit 2) rather than overflowing Python's stack."""
+
+    def __init__(self, line: int):
+        super().__init__(f"shortcodes nested more than {MAX_DEPTH} deep", hint="nest them less deeply")
+        self.line = line
+
+
+def _nested(state, offset: int) -> int:
+    """The shortcode depth of a new child state; raises TooDeep (with the offset in the page) past the limit."""
+    depth = getattr(state, "_aix_depth", 0) + 1
+    if depth > MAX_DEPTH:
+        raise _Overflow(getattr(state, "_aix_base", 0) + offset)
+    return depth
+
+
+class _Overflow(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
+
+
+class _PositionedState(BlockState):
+    """Block state that remembers where each paragraph starts."""
+
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        if last and last["type"] == "paragraph":
+            last["text"] += text
+        else:
+            self.tokens.append({"type": "paragraph", "text": text, "_pos": self.cursor})
+
+
+class _PositionedBlockParser(BlockParser):
+    """Block parser that stamps each token with the offset where its match began."""
+
+    state_cls = _PositionedState
+
+    def parse_method(self, m, state):
+        n = len(state.tokens)
+        end = super().parse_method(m, state)
+        for tok in state.tokens[max(n - 2, 0) :]:  # mistune may insert a token just before the last one
+            tok.setdefault("_pos", m.start())
+        return end
+
+    def _parse_indent_code_fast(self, state):
+        n, pos = len(state.tokens), state.cursor
+        end = super()._parse_indent_code_fast(state)
+        for tok in state.tokens[n:]:
+            tok.setdefault("_pos", pos)
+        return end
+
+
+def _shortcode_block(block: BlockParser, m: re.Match, state: BlockState) -> int | None:
+    """A shortcode on lines of its own: standalone, or paired with its inner Markdown parsed as blocks."""
+    src = state.src
+    tag = scan_tag(src, m.end() - 3)
+    if tag is None or tag.escaped:
+        return None
+    line_end = state.find_line_end_at(tag.end)
+    token: Token = {
+        "type": "shortcode",
+        "name": tag.name,
+        "args": tag.args,
+        "raw": tag.raw(src),
+        "delim": tag.delim,
+    }
+    close = None if tag.closing or tag.self_closing else find_close(src, tag)
+    if close is not None:
+        line_end = state.find_line_end_at(close.end)
+        if src[close.end : line_end].strip():
+            return None
+        child = state.child_state(src[tag.end : close.start])
+        child._aix_depth = _nested(state, m.start())
+        child._aix_base = getattr(state, "_aix_base", 0) + tag.end
+        block.parse(child, [r for r in block.rules if r != "indent_code"])
+        token.update(paired=True, children=child.tokens, close_raw=close.raw(src), _inner=tag.end - m.start())
+    else:
+        if src[tag.end : line_end].strip():
+            return None  # text follows on the line: an inline shortcode in a paragraph
+        if tag.closing:
+            token["closing"] = True
+        elif tag.name in PAIRED and not tag.self_closing:
+            token["unclosed"] = True
+    state.append_token(token)
+    return line_end
+
+
+def _shortcode_inline(inline: InlineParser, m: re.Match, state) -> int | None:
+    src = state.src
+    tag = scan_tag(src, m.start())
+    if tag is None:
+        return None
+    if tag.escaped:
+        state.append_token({"type": "text", "raw": tag.literal(src)})
+        return tag.end
+    token: Token = {
+        "type": "shortcode",
+        "name": tag.name,
+        "args": tag.args,
+        "raw": tag.raw(src),
+        "inline": True,
+    }
+    if tag.closing:
+        token["closing"] = True
+    elif not tag.self_closing:
+        close = find_close(src, tag)
+        if close is not None:
+            child = state.copy()
+            child._aix_depth = _nested(state, 0)
+            child.src = src[tag.end : close.start]
+            token.update(paired=True, children=inline.render(child), close_raw=close.raw(src))
+            state.append_token(token)
+            return close.end
+        if tag.name in PAIRED:
+            token["unclosed"] = True
+    state.append_token(token)
+    return tag.end
+
+
+def shortcodes(md: mistune.Markdown) -> None:
+    """mistune plugin: Hugo shortcodes as 'shortcode' tokens."""
+    md.block.register("shortcode", r"^[ \t]*\{\{[<%]", _shortcode_block, before="list")
+    for rules in (md.block.list_rules, md.block.block_quote_rules):
+        rules.insert(0, "shortcode")
+    md.inline.register("shortcode", r"\{\{[<%]", _shortcode_inline, before="link", start_chars="{")
+
+
+LINKIFY = r"(?:https?://|www\.)[^\s<]+"
+TRAILING = "?!.,:*_~'\""
+
+
+def _linkify(inline: InlineParser, m: re.Match, state) -> int | None:
+    """A bare URL, cut where GitHub's extended autolinks (and goldmark's Linkify) cut it."""
+    start = m.start()
+    if start > 0 and not (state.src[start - 1].isspace() or state.src[start - 1] in "*_~("):
+        return None
+    text = m.group(0)
+    if state.brackets and "]" in text:
+        text = text[: text.index("]")]
+    while text:
+        if text[-1] in TRAILING or text[-1] == ")" and text.count(")") > text.count("("):
+            text = text[:-1]
+        elif text[-1] == ";" and (entity := re.search(r"&[A-Za-z0-9]+;$", text)):
+            text = text[: entity.start()]
+        else:
+            break
+    if len(text) < 5 or state.in_link or state.depth >= inline.max_nested_level:
+        return None
+    url = text if not text.startswith("www.") else "http://" + text
+    state.append_token(
+        {
+            "type": "link",
+            "children": [{"type": "text", "raw": text}],
+            "attrs": {"url": escape_url(url)},
+            "_autolink": text,
+        }
+    )
+    return start + len(text)
+
+
+def linkify(md: mistune.Markdown) -> None:
+    """mistune plugin: bare URLs become links, as Hugo's goldmark Linkify extension does."""
+    md.inline.register("linkify", LINKIFY, _linkify, start_chars=("h", "w"))
+
+
+def _tables_everywhere(md: mistune.Markdown) -> None:
+    """goldmark reads tables inside list items and block quotes too."""
+    for rules in (md.block.list_rules, md.block.block_quote_rules):
+        rules.insert(rules.index("blank_line"), "table")
+
+
+@functools.cache
+def _markdown() -> mistune.Markdown:
+    md = mistune.Markdown(renderer=None, block=_PositionedBlockParser(), inline=InlineParser())
+    for plugin in (table, strikethrough, linkify, task_lists, shortcodes, _tables_everywhere):
+        plugin(md)
+    return md
+
+
+ATTRIBUTES = re.compile(r"(?<!\\)\{([^{}\n]*)\}[ \t]*$")
+ATTRIBUTE = re.compile(r'\s*(?:#([^\s#.}]+)|\.([^\s#.}]+)|([A-Za-z_:][\w:.-]*)=("[^"]*"|\'[^\']*\'|[^\s}]+))')
+
+
+def split_attributes(text: str) -> tuple[str, dict[str, str]]:
+    """Split goldmark's trailing heading attributes ('{#id .class}') from a heading's text."""
+    m = ATTRIBUTES.search(text)
+    if not m:
+        return text, {}
+    attrs: dict[str, str] = {}
+    inner, pos = m.group(1), 0
+    while pos < len(inner.rstrip()):
+        a = ATTRIBUTE.match(inner, pos)
+        if not a or a.end() == pos:
+            return text, {}
+        if a.group(1):
+            attrs["id"] = a.group(1)
+        elif a.group(2):
+            attrs["class"] = (attrs.get("class", "") + " " + a.group(2)).strip()
+        else:
+            attrs[a.group(3)] = a.group(4).strip("\"'")
+        pos = a.end()
+    return text[: m.start()].rstrip(), attrs
+
+
+NEWLINE = re.compile("\n")
+
+
+def parse_markdown(text: str, first_line: int = 1) -> list[Token]:
+    """Parse a page body into mistune tokens; top-level tokens carry '_line' (the file line they start on)."""
+    md = _markdown()
+    src = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not src.endswith("\n"):
+        src += "\n"
+    state = md.block.state_cls()
+    state.process(src)
+    starts = [0] + [m.end() for m in NEWLINE.finditer(src)]
+    try:
+        md.block.parse(state)
+    except _Overflow as e:
+        raise TooDeep(bisect.bisect_right(starts, e.offset) - 1 + first_line) from None
+    _place(state.tokens, 0, starts, first_line)
+    for tok in state.tokens:
+        try:
+            _inline(md, [tok], state.env)
+        except _Overflow:
+            raise TooDeep(tok["_line"]) from None  # inline: the line of the block that holds it
+    return state.tokens
+
+
+def _place(tokens: list[Token], base: int, starts: list[int], first_line: int) -> None:
+    """Turn offsets into file lines, for top-level tokens and the blocks inside block shortcodes.
+
+    Also puts the tokens back in source order: mistune can emit a block quote that a list interrupts
+    after the list."""
+    if all("_pos" in tok for tok in tokens):
+        tokens.sort(key=lambda tok: tok["_pos"])
+    _unplace_nested(tokens)
+    last = first_line
+    for tok in tokens:
+        pos = tok.pop("_pos", None)
+        if pos is not None:
+            offset = base + pos
+            last = tok["_line"] = bisect.bisect_right(starts, offset) - 1 + first_line
+            if tok["type"] == "shortcode" and "_inner" in tok:
+                _place(tok["children"], offset + tok.pop("_inner"), starts, first_line)
+        else:
+            tok["_line"] = last
+
+
+def _unplace_nested(tokens: list[Token]) -> None:
+    """Order the blocks inside lists and quotes too (their offsets are relative to their own text)."""
+    for tok in tokens:
+        children = tok.get("children")
+        if children and tok["type"] != "shortcode":
+            if all("_pos" in c for c in children):
+                children.sort(key=lambda c: c["_pos"])
+            for child in children:
+                child.pop("_pos", None)
+            _unplace_nested(children)
+
+
+def _inline(md: mistune.Markdown, tokens: list[Token], env) -> None:
+    for tok in tokens:
+        if "children" in tok:
+            if tok.get("type") != "shortcode" or not tok.get("inline"):
+                _inline(md, tok["children"], env)
+        elif "text" in tok:
+            text = tok.pop("text")
+            if tok["type"] == "heading":
+                text, attrs = split_attributes(text.strip())
+                if attrs:
+                    tok["attrs"].update(attrs)
+            tok["children"] = md.inline(text.strip(" \r\n\t\f"), env)
+
+
+def plain_text(children: list[Token] | None, breaks: str = " ", typographer: bool = False) -> str:
+    """The text a reader sees: link and emphasis reduced to their text, raw HTML tags dropped.
+
+    With typographer, dashes come out as goldmark's Typographer extension (on in Hugo by default)
+    prints them, which matters for anchors: '--' is a dash, not two hyphens."""
+    out: list[str] = []
+    for tok in children or ():
+        kind = tok["type"]
+        if kind == "text":
+            text = html.unescape(tok["raw"])
+            out.append(_typographic(text) if typographer else text)
+        elif kind == "codespan":
+            out.append(tok["raw"])
+        elif kind in ("linebreak", "softbreak"):
+            out.append(breaks)
+        elif kind == "inline_html":
+            continue
+        elif "children" in tok:
+            out.append(plain_text(tok["children"], breaks, typographer))
+    return "".join(out)
+
+
+def _typographic(text: str) -> str:
+    return text.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
+
+
+def anchor_text(children: list[Token] | None, typographer: bool = True) -> str:
+    """The text Hugo makes a heading's id from: its plain text, and of a multi-line (setext) heading
+    only the last line."""
+    return plain_text(children, "\n", typographer).split("\n")[-1]

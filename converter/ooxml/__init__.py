@@ -1,0 +1,1 @@
+"""The one layer that reads Word's XML (Office Open XML): the safe package, styles and numbering."""

@@ -1,0 +1,317 @@
+"""Join the rendered parts into one PDF with pikepdf, links and all.
+
+In order: pages (cover, navigator, contents, chapters); one named destination per anchor, from the boxes
+the renderer measured; every ``aix:<id>`` placeholder link turned into a jump to its destination; the
+bookmarks rebuilt from the model's headings; page numbers stamped (the footer ``n / N`` and the contents'
+numbers), each page's own content wrapped in ``q``/``Q`` first because WeasyPrint leaves its transform
+open; metadata last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, String
+
+from ..html.release import DocInfo
+from ..model import Heading
+from ..urlpolicy import refused_scheme
+from .raster import image_key
+
+PLACEHOLDER = "aix:"
+FOOTER_Y = 28.0  # points from the bottom edge
+TOC_SIZE = 10  # the contents' font size (styles/aix.css)
+WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
+
+
+@dataclass
+class Part:
+    pdf: Path
+    meta: dict
+
+
+@dataclass
+class Merged:
+    pdf: pikepdf.Pdf
+    pages: int = 0
+    internal_links: int = 0
+    external_links: int = 0
+    dangling: list[str] = field(default_factory=list)
+    navigator_external: list[str] = field(default_factory=list)
+    navigator_internal: int = 0
+    sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
+
+    def close(self) -> None:
+        for pdf in self.sources:
+            pdf.close()
+        self.pdf.close()
+
+
+def text_width(text: str, size: float) -> float:
+    return sum(WIDTHS.get(c, 556) for c in text) * size / 1000
+
+
+def merge(
+    front: Part,
+    parts: list[Part],
+    navigator: Path | None,
+    headings: list[Heading],
+    toc: list[Heading],
+    nav_target,
+    images: dict[str, Path] | None = None,
+) -> Merged:
+    """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
+    out = pikepdf.new()
+    merged = Merged(out)
+    opened = merged.sources
+    placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
+
+    def append(part: Part, first: int = 0, last: int | None = None) -> None:
+        src = pikepdf.open(part.pdf)
+        opened.append(src)
+        for i in range(first, len(src.pages) if last is None else last):
+            out.pages.append(src.pages[i])
+            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+
+    cover_pages = _cover_pages(front.meta)
+    append(front, 0, cover_pages)
+    nav_pages = range(0)
+    if navigator is not None:
+        nav = pikepdf.open(navigator)
+        opened.append(nav)
+        start = len(out.pages)
+        for page in nav.pages:
+            out.pages.append(page)
+        nav_pages = range(start, len(out.pages))
+    append(front, cover_pages)
+    for part in parts:
+        append(part)
+
+    dests = _destinations(out, placed)
+    _link_placeholders(out, dests, merged)
+    for index in nav_pages:
+        _link_navigator(out.pages[index], dests, nav_target, merged)
+    _outline(out, headings, dests)
+    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
+    merged.pages = len(out.pages)
+    names = Array()
+    for name in sorted(dests):
+        names.append(String(name))
+        names.append(dests[name])
+    out.Root.Names = out.make_indirect(Dictionary(Dests=out.make_indirect(Dictionary(Names=names))))
+    out.Root.PageMode = Name.UseOutlines
+    return merged
+
+
+def _cover_pages(meta: dict) -> int:
+    """The cover is what comes before the contents list starts."""
+    for i, page in enumerate(meta["pages"]):
+        if any(name.startswith("toc-") for name in page["anchors"]):
+            return max(i, 1)
+    return 1
+
+
+def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str, Array]:
+    dests: dict[str, Array] = {}
+    for index, meta in placed:
+        page = out.pages[index].obj
+        for name, (x1, y1, _x2, _y2) in meta["anchors"].items():
+            if name not in dests and not name.startswith(("te-", "toc-", "img-")):
+                dests[name] = Array([page, Name.XYZ, x1, y1, 0])
+    return dests
+
+
+def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged) -> None:
+    for page in out.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        keep = Array()
+        for annot in annots:
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(PLACEHOLDER):
+                name = unquote(uri[len(PLACEHOLDER) :])
+                if name not in dests:
+                    merged.dangling.append(name)
+                    continue
+                del annot["/A"]
+                annot.Dest = String(name)
+                merged.internal_links += 1
+            elif uri:
+                merged.external_links += 1
+            keep.append(annot)
+        page.obj.Annots = keep
+
+
+def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> None:
+    """The navigator's boxes: a jump where they name the document, else a web link the URL policy allows,
+    else no action at all (no script, launch, remote file or form action, no page or box open actions)."""
+    if "/AA" in page.obj:
+        del page.obj["/AA"]
+    for annot in page.obj.get("/Annots", Array()):
+        if "/AA" in annot:
+            del annot["/AA"]
+        action = annot.get("/A")
+        if action is None:
+            continue
+        kind = action.get("/S")
+        if kind == Name.GoTo and "/Next" not in action:
+            continue  # a jump inside the navigator
+        if kind != Name.URI or refused_scheme(str(action.get("/URI", ""))) is not None:
+            del annot["/A"]
+            continue
+        if "/Next" in action:
+            del action["/Next"]  # a chained action runs after the link
+        url = str(action.URI)
+        heading = nav_target(url)
+        if heading is not None and heading.doc_id in dests:
+            del annot["/A"]
+            annot.Dest = String(heading.doc_id)
+            merged.navigator_internal += 1
+        else:
+            merged.navigator_external.append(url)
+
+
+def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array]) -> None:
+    with out.open_outline() as outline:
+        stack: list[tuple[int, OutlineItem]] = []
+        for h in headings:
+            if h.doc_id not in dests:
+                continue
+            item = OutlineItem(h.text, String(h.doc_id))
+            while stack and stack[-1][0] >= h.level:
+                stack.pop()
+            (stack[-1][1].children if stack else outline.root).append(item)
+            stack.append((h.level, item))
+
+
+def _page_number(dest: Array, index_of: dict) -> int:
+    return index_of[dest[0].objgen] + 1
+
+
+def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict[int, list[bytes]]:
+    """For each contents page, the drawing of its leaders and page numbers: a dotted line (round dots
+    on a 3 pt grid, so that they line up from entry to entry) from the end of the entry's text to its
+    page number, set flush right at the entry's right edge on the baseline of its last line."""
+    ends = {}
+    for index, meta in placed:
+        for name, box in meta["anchors"].items():
+            if name.startswith(("te-", "toc-")):
+                ends[name] = (index, box)
+    drawn: dict[int, list[bytes]] = {}
+    for h in toc:
+        end, entry = ends.get("te-" + h.doc_id), ends.get("toc-" + h.doc_id)
+        if end is None or entry is None or h.doc_id not in dests:
+            continue
+        index, (x_end, _top, _x2, baseline) = end
+        number = str(_page_number(dests[h.doc_id], index_of))
+        font = b"/AixB" if h.level == 1 else b"/AixR"
+        right = entry[1][2]
+        x = right - text_width(number, TOC_SIZE)
+        start, stop = (x_end // 3 + 1) * 3 + 1.5, x - 4
+        leader = b""
+        if stop > start:
+            leader = b"1 J [0 3] 0 d 0.9 w %.2f %.2f m %.2f %.2f l S\n" % (
+                start,
+                baseline + 1.2,
+                stop,
+                baseline + 1.2,
+            )
+        text = b"BT %s %d Tf %.2f %.2f Td (%s) Tj ET\n" % (font, TOC_SIZE, x, baseline, number.encode())
+        drawn.setdefault(index, []).append(leader + text)
+    return drawn
+
+
+def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str, pikepdf.Object]:
+    """Each converted image, copied into the merged PDF once."""
+    objects = {}
+    for key, file in files.items():
+        src = pikepdf.open(file)
+        opened.append(src)
+        objects[key] = out.copy_foreign(src.Root.AixImage)
+    return objects
+
+
+def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) -> bytes:
+    """Each image into its placeholder's box (the box WeasyPrint laid out for it)."""
+    drawn = []
+    for name, (x1, y1, x2, y2) in page_meta["anchors"].items():
+        key = image_key(name)
+        if key is None or key not in images:
+            continue
+        label = Name("/AixI" + key[:12])
+        xobjects[label] = images[key]
+        drawn.append(
+            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n" % (x2 - x1, y1 - y2, x1, y2, str(label).encode())
+        )
+    return b"".join(drawn)
+
+
+def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
+    regular = out.make_indirect(
+        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
+    )
+    bold = out.make_indirect(
+        Dictionary(
+            Type=Name.Font,
+            Subtype=Name.Type1,
+            BaseFont=Name("/Helvetica-Bold"),
+            Encoding=Name.WinAnsiEncoding,
+        )
+    )
+    index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
+    total = len(out.pages)
+    meta_of = dict(placed)
+    slots = _contents_numbers(placed, toc, dests, index_of)
+    for index, page in enumerate(out.pages):
+        if index in skip:
+            continue  # the navigator, as it is
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            page.obj.Resources = resources = Dictionary()
+        pictures = b""
+        if index in meta_of and images:
+            xobjects = resources.get("/XObject")
+            if xobjects is None:
+                resources.XObject = xobjects = Dictionary()
+            pictures = _draw_images(meta_of[index], images, xobjects)
+        if index == 0 and not pictures:
+            continue  # the cover has no footer
+        width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
+        footer = f"{index + 1} / {total}"
+        x = (width - text_width(footer, 8)) / 2
+        stamp = pictures
+        if index > 0:
+            stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())
+        stamp += b"0 g 0 G " + b"".join(slots.get(index, []))
+        fonts = resources.get("/Font")
+        if fonts is None:
+            resources.Font = fonts = Dictionary()
+        fonts.AixR, fonts.AixB = regular, bold
+        page.contents_add(out.make_stream(b"q\n"), prepend=True)
+        page.contents_add(out.make_stream(b"Q\n" + stamp))
+
+
+def set_metadata(pdf: pikepdf.Pdf, info: DocInfo, producer: str) -> None:
+    date = info.date
+    pdf.docinfo.Title = info.title
+    pdf.docinfo.Author = info.author
+    pdf.docinfo.Subject = info.subject
+    pdf.docinfo.Keywords = ", ".join(info.keywords)
+    pdf.docinfo.Creator = "aix"
+    pdf.docinfo.Producer = producer
+    pdf.docinfo.CreationDate = _pdf_date(date)
+    pdf.docinfo.ModDate = _pdf_date(date)
+    pdf.Root.Lang = String("en")
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp.load_from_docinfo(pdf.docinfo)
+        xmp["xmp:CreateDate"] = date.isoformat()
+
+
+def _pdf_date(date: datetime) -> str:
+    return date.strftime("D:%Y%m%d%H%M%S+00'00'")

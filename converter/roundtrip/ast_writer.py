@@ -1,0 +1,474 @@
+"""Writer: the document model as a pandoc AST for the Word snapshot, one method per Markdown token type.
+
+Each top-level block of a page becomes a *unit*: its exact source (with the blank lines after it) and a
+hidden marker bookmark wrapped around the first paragraph it renders to; the page's title paragraph is the
+unit that holds the front matter. `aix sync` finds the units again by their markers.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin
+
+from ..hugo.markdown import plain_text
+from ..hugo.pages import html_refs
+from ..model import Link, Page, Site, Source
+from ..transforms.images import is_file
+from ..transforms.links import resolve, site_path, split_url
+from . import styles as S
+from .bookmarks import BookmarkNames, unit_marker
+
+Node = dict[str, Any]
+NO_ATTR: list[Any] = ["", [], []]
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".emf", ".wmf"}
+BR = re.compile(r"^<br\s*/?>$", re.I)
+HTML_A = re.compile(
+    r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>.*?</a\s*>", re.I | re.S
+)
+HTML_A_OPEN = re.compile(r"^<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+HTML_A_CLOSE = re.compile(r"^</a\s*>$", re.I)
+LINK_ARGS = ("link", "href", "url")
+
+
+def Str(text: str) -> Node:
+    return {"t": "Str", "c": text}
+
+
+def Span(name: str, inlines: list[Node], style: str | None = None) -> Node:
+    attrs = [["custom-style", style]] if style else []
+    return {"t": "Span", "c": [[name, [], attrs], inlines]}
+
+
+def Div(style: str, blocks: list[Node]) -> Node:
+    return {"t": "Div", "c": [["", [], [["custom-style", style]]], blocks]}
+
+
+def Para(inlines: list[Node]) -> Node:
+    return {"t": "Para", "c": inlines}
+
+
+def Raw(xml: str) -> Node:
+    return {"t": "RawBlock", "c": ["openxml", xml]}
+
+
+LINEBREAK: Node = {"t": "LineBreak"}
+SOFTBREAK: Node = {"t": "SoftBreak"}
+
+
+def lines(text: str) -> list[Node]:
+    """Verbatim lines as one paragraph's inlines, joined by line breaks."""
+    out: list[Node] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(LINEBREAK)
+        if line:
+            out.append(Str(line))
+    return out
+
+
+@dataclass(slots=True)
+class Unit:
+    """A top-level block (or a page's front matter) as the snapshot stores it."""
+
+    uid: int
+    page: str
+    line: int
+    text: str  # the exact source; a page's units joined give its file back, byte for byte
+    head: bool = False  # the page title paragraph: front matter and the blank lines before the first block
+    blocks: list[Node] = field(default_factory=list)  # what the writer made of it
+
+
+class AstWriter:
+    def __init__(self, site: Site, names: BookmarkNames, warn: Callable[[str], None]):
+        self.site, self.names, self.warn = site, names, warn
+        self.static = (site.root / "static").resolve()
+        self.units: list[Unit] = []
+        self.images: list[tuple[Node, Path]] = []  # each Image node with the file under static/ it shows
+        self.page: Page = site.pages[0] if site.pages else None  # type: ignore[assignment]
+        self.quote = 0
+
+    # -- pages and units ------------------------------------------------------------------------------------
+
+    def pages(self) -> list[Node]:
+        out: list[Node] = []
+        for page in self.site.pages:
+            out += self.render_page(page)
+        return out
+
+    def _unit(self, page: Page, line: int, text: str, head: bool = False) -> Unit:
+        unit = Unit(len(self.units), page.path, line, text, head)
+        self.units.append(unit)
+        return unit
+
+    def render_page(self, page: Page) -> list[Node]:
+        self.page = page
+        blocks, i = page.blocks, 0
+        lead = ""
+        while i < len(blocks) and blocks[i].kind == "blank_line":
+            lead += blocks[i].text
+            i += 1
+        bom = "\ufeff" if page.raw.startswith("\ufeff") else ""
+        head = self._unit(page, 1, bom + page.front_matter_raw + lead, head=True)
+        title = [Span(self.names.heading(page.headings[0]), [Str(page.title or page.path)])]
+        out: list[Node] = [{"t": "Header", "c": [1, NO_ATTR, [Span(unit_marker(head.uid), title)]]}]
+        head.blocks = out[:]
+        while i < len(blocks):
+            block, text = blocks[i], blocks[i].text
+            i += 1
+            while i < len(blocks) and blocks[i].kind == "blank_line":
+                text += blocks[i].text
+                i += 1
+            unit = self._unit(page, block.line, text)
+            rendered = self.block(block.token)
+            if not mark_first(rendered, unit_marker(unit.uid)):
+                rendered.append(Para([Span(unit_marker(unit.uid), [])]))
+            unit.blocks = rendered
+            out += rendered
+        return out
+
+    # -- blocks ---------------------------------------------------------------------------------------------
+
+    def blocks(self, tokens: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        for tok in tokens:
+            out += self.block(tok)
+        return out
+
+    def block(self, tok: Node) -> list[Node]:
+        method = getattr(self, "b_" + tok["type"], None)
+        if method is None:
+            return [Div(S.HUGO_SOURCE, [Para(lines(plain_text(tok.get("children"))))])]
+        return method(tok)
+
+    def b_blank_line(self, tok: Node) -> list[Node]:
+        return []
+
+    def b_paragraph(self, tok: Node) -> list[Node]:
+        return [Para(self.inlines(tok.get("children") or []))]
+
+    def b_block_text(self, tok: Node) -> list[Node]:
+        return [{"t": "Plain", "c": self.inlines(tok.get("children") or [])}]
+
+    def b_heading(self, tok: Node) -> list[Node]:
+        inlines = self.inlines(tok.get("children") or [])
+        heading = self.node(tok, "_heading", self.page.headings)
+        if heading is not None:
+            inlines = [Span(self.names.heading(heading), inlines)]
+        return [{"t": "Header", "c": [tok["attrs"]["level"], NO_ATTR, inlines]}]
+
+    def b_thematic_break(self, tok: Node) -> list[Node]:
+        return [Div(S.THEMATIC_BREAK, [Para([Str(S.RULE_TEXT)])])]
+
+    def b_block_code(self, tok: Node) -> list[Node]:
+        return [Div(S.CODE, [Para(lines(tok["raw"].removesuffix("\n")))])]
+
+    def b_block_html(self, tok: Node) -> list[Node]:
+        return [Div(S.HUGO_SOURCE, [Para(self.html_lines(tok["raw"].rstrip("\n")))])]
+
+    def html_lines(self, text: str) -> list[Node]:
+        """Raw HTML as its source lines, each <a href> in it a working hyperlink."""
+        out: list[Node] = []
+        pos = 0
+        hrefs = Counter(value for tag, _, value in html_refs(text) if tag == "a")  # what a browser sees
+        for m in HTML_A.finditer(text):
+            url = html.unescape(next(g for g in m.groups() if g is not None))
+            if hrefs[url] <= 0:
+                continue
+            hrefs[url] -= 1
+            out += lines(text[pos : m.start()])
+            out.append(self.link(lines(m.group(0)), url))
+            pos = m.end()
+        return out + lines(text[pos:])
+
+    def shortcode_lines(self, tok: Node) -> list[Node]:
+        """A shortcode tag as its source, a hyperlink when it has a link argument (cards, buttons)."""
+        args = tok.get("args") if isinstance(tok.get("args"), dict) else {}
+        url = next((args[k] for k in LINK_ARGS if isinstance(args.get(k), str)), None)
+        shown = lines(tok["raw"])
+        return [self.link(shown, url)] if url else shown
+
+    def b_block_quote(self, tok: Node) -> list[Node]:
+        self.quote += 1
+        try:
+            inner = self.blocks(tok.get("children") or [])
+            return [Div(S.quote_style(self.quote), inner)]
+        finally:
+            self.quote -= 1
+
+    def b_list(self, tok: Node) -> list[Node]:
+        items = [self.blocks(item.get("children") or []) for item in tok.get("children") or []]
+        items = [item or [{"t": "Plain", "c": []}] for item in items]
+        attrs = tok.get("attrs") or {}
+        if not attrs.get("ordered"):
+            return [{"t": "BulletList", "c": items}]
+        delim = "OneParen" if tok.get("bullet") == ")" else "Period"
+        style = [int(attrs.get("start", 1)), {"t": "Decimal"}, {"t": delim}]
+        return [{"t": "OrderedList", "c": [style, items]}]
+
+    def b_table(self, tok: Node) -> list[Node]:
+        head: list[Node] = []
+        rows: list[list[Node]] = []
+        for part in tok.get("children") or []:
+            if part["type"] == "table_head":
+                head = part.get("children") or []
+            elif part["type"] == "table_body":
+                rows = [row.get("children") or [] for row in part.get("children") or []]
+        width = max([len(head)] + [len(r) for r in rows])
+        align = {"left": "AlignLeft", "right": "AlignRight", "center": "AlignCenter"}
+        colspecs = []
+        for i in range(width):
+            a = (head[i].get("attrs") or {}).get("align") if i < len(head) else None
+            colspecs.append([{"t": align.get(a or "", "AlignDefault")}, {"t": "ColWidthDefault"}])
+
+        def row(cells: list[Node]) -> list[Any]:
+            out = [
+                [
+                    NO_ATTR,
+                    {"t": "AlignDefault"},
+                    1,
+                    1,
+                    [{"t": "Plain", "c": self.inlines(c.get("children") or [])}],
+                ]
+                for c in cells
+            ]
+            out += [[NO_ATTR, {"t": "AlignDefault"}, 1, 1, []] for _ in range(width - len(cells))]
+            return [NO_ATTR, out]
+
+        thead = [NO_ATTR, [row(head)]]
+        tbodies = [[NO_ATTR, 0, [], [row(r) for r in rows]]]
+        table = [NO_ATTR, [None, []], colspecs, thead, tbodies, [NO_ATTR, []]]
+        return [{"t": "Table", "c": table}]
+
+    def b_shortcode(self, tok: Node) -> list[Node]:
+        out = [Div(S.HUGO_SHORTCODE, [Para(self.shortcode_lines(tok))])]
+        if tok.get("children"):
+            out += self.blocks(tok["children"])
+        if tok.get("close_raw"):
+            out.append(Div(S.HUGO_SHORTCODE, [Para(lines(tok["close_raw"]))]))
+        return out
+
+    # -- inlines --------------------------------------------------------------------------------------------
+
+    def inlines(self, tokens: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            i += 1
+            opening = HTML_A_OPEN.match(tok["raw"]) if tok["type"] == "inline_html" else None
+            if opening:  # <a href="...">text</a> inline: a hyperlink around its source
+                end = next(
+                    (j for j in range(i, len(tokens)) if tokens[j]["type"] == "inline_html"
+                     and HTML_A_CLOSE.match(tokens[j]["raw"])),
+                    None,
+                )  # fmt: skip
+                if end is not None:
+                    inner = (
+                        self.i_inline_html(tok)
+                        + self.inlines(tokens[i:end])
+                        + self.i_inline_html(tokens[end])
+                    )
+                    url = next(g for g in opening.groups() if g is not None)
+                    out.append(self.link(inner, html.unescape(url)))
+                    i = end + 1
+                    continue
+            method = getattr(self, "i_" + tok["type"], None)
+            if method is None:
+                text = plain_text([tok])
+                if text:
+                    out.append(Str(text))
+            else:
+                out += method(tok)
+        return out
+
+    def i_text(self, tok: Node) -> list[Node]:
+        text = html.unescape(tok["raw"])
+        return [Str(text)] if text else []
+
+    def i_emphasis(self, tok: Node) -> list[Node]:
+        return [{"t": "Emph", "c": self.inlines(tok["children"])}]
+
+    def i_strong(self, tok: Node) -> list[Node]:
+        return [{"t": "Strong", "c": self.inlines(tok["children"])}]
+
+    def i_strikethrough(self, tok: Node) -> list[Node]:
+        return [{"t": "Strikeout", "c": self.inlines(tok["children"])}]
+
+    def i_codespan(self, tok: Node) -> list[Node]:
+        return [{"t": "Code", "c": [NO_ATTR, tok["raw"]]}]
+
+    def i_linebreak(self, tok: Node) -> list[Node]:
+        return [LINEBREAK]
+
+    def i_softbreak(self, tok: Node) -> list[Node]:
+        return [SOFTBREAK]
+
+    def i_inline_html(self, tok: Node) -> list[Node]:
+        raw = tok["raw"]
+        if BR.match(raw):
+            return [LINEBREAK]
+        parts: list[Node] = []
+        for i, line in enumerate(raw.split("\n")):
+            if i:
+                parts.append(SOFTBREAK)
+            if line:
+                parts.append(Str(line))
+        return [Span("", parts, S.HUGO_SOURCE_CHAR)]
+
+    def i_shortcode(self, tok: Node) -> list[Node]:
+        out = [Span("", self.shortcode_lines(tok), S.HUGO_SHORTCODE_CHAR)]
+        if tok.get("children"):
+            out += self.inlines(tok["children"])
+        if tok.get("close_raw"):
+            out.append(Span("", [Str(tok["close_raw"])], S.HUGO_SHORTCODE_CHAR))
+        return out
+
+    def link(self, inlines: list[Node], url: str) -> Node:
+        target = self.link_url({"attrs": {"url": url}})
+        if target is None:
+            return Span("", inlines)
+        return {"t": "Link", "c": [NO_ATTR, inlines, [target, ""]]}
+
+    def i_link(self, tok: Node) -> list[Node]:
+        attrs = tok.get("attrs") or {}
+        url = self.link_url(tok)
+        inlines = self.inlines(tok.get("children") or [])
+        if url is None:
+            return inlines
+        return [{"t": "Link", "c": [NO_ATTR, inlines, [url, attrs.get("title") or ""]]}]
+
+    def i_image(self, tok: Node) -> list[Node]:
+        attrs = tok.get("attrs") or {}
+        image = self.node(tok, "_image", self.page.images)
+        src = image.src if image is not None else attrs.get("url", "")
+        file, why = self.image_file(src)
+        if file is None:
+            where = str(image.source) if image is not None else self.page.rel
+            self.warn(f"{where}: warning: image {src} is not embedded: {why}")
+            alt = plain_text(tok.get("children"))
+            return [Span("", [Str(f"![{alt}]({src})")], S.HUGO_SOURCE_CHAR)]
+        alt = self.inlines(tok.get("children") or [])
+        node = {"t": "Image", "c": [["", [], []], alt, [str(file), attrs.get("title") or ""]]}
+        self.images.append((node, file))
+        return [node]
+
+    # -- links and images -----------------------------------------------------------------------------------
+
+    def node(self, tok: Node, key: str, nodes: list):
+        """The model node the collector made for a token (pages.py stores its index), or None for a token
+        parsed outside the model."""
+        index = tok.get(key)
+        return nodes[index] if isinstance(index, int) and 0 <= index < len(nodes) else None
+
+    def link_url(self, tok: Node) -> str | None:
+        """The hyperlink target of a link: a bookmark, a web address, or None when the URL may be no link
+        (urlpolicy; the links transform classified it)."""
+        url = (tok.get("attrs") or {}).get("url", "")
+        link: Link | None = self.node(tok, "_link", self.page.links) if tok.get("type") == "link" else None
+        if link is None:  # a token parsed outside the model (sync re-reads a block): resolve it the same way
+            link = Link(url, "", Source(self.page.rel, 0), page=self.page.path)
+            resolve(self.site, self.page, link)
+        if link.kind == "unsafe":
+            return None
+        if link.target is not None:
+            name = self.names.target(link.target.page, link.target.anchor)
+            if name:
+                return "#" + name
+        if link.kind == "mail" or link.kind == "external":
+            return url
+        if link.site_path:
+            return self.site.base_url + link.site_path.lstrip("/")
+        if split_url(url) is None:
+            return url  # not a valid URL: aix check reports it
+        return urljoin(self.site.base_url + self.page.url.lstrip("/"), url)
+
+    def image_file(self, src: str) -> tuple[Path | None, str]:
+        """The file under static/ an image names, or why it is refused (never read outside static/)."""
+        src = src.strip()
+        parts = split_url(src)
+        if parts is None:
+            return None, "it is not a valid URL"
+        if src.startswith("data:"):
+            return None, "inline data is not embedded"
+        if parts.scheme or src.startswith("//"):
+            local = (
+                site_path(self.site, src)
+                if parts.scheme in ("http", "https") or src.startswith("//")
+                else None
+            )
+            if local is None:
+                return (
+                    None,
+                    "only images under the site's static/ are embedded (remote and file: URLs are not)",
+                )
+            path = local
+        else:
+            path = src
+        plain = unquote(path.split("#", 1)[0].split("?", 1)[0])
+        if ".." in plain.split("/") or "\\" in plain or "\x00" in plain:
+            return None, "a path with '..' is refused"
+        url_path = plain if plain.startswith("/") else posixpath.join(self.page.url, plain)
+        file = self.static / url_path.lstrip("/")
+        try:
+            real = file.resolve()
+        except OSError:
+            return None, "unreadable path"
+        if not real.is_relative_to(self.static):
+            return None, "it lies outside the site's static/ folder"
+        if not is_file(real):
+            return None, f"no such file under static/ ({url_path})"
+        if real.suffix.lower() not in IMAGE_TYPES:
+            return None, f"not an image type Word shows ({real.suffix or 'no extension'})"
+        return real, ""
+
+
+def _containers(blocks: list[Node]) -> Iterator[tuple[Node, list[Node]]]:
+    """Every paragraph-like node in reading order, with its inline list."""
+    for block in blocks:
+        t, c = block["t"], block.get("c")
+        if t in ("Para", "Plain"):
+            yield block, c
+        elif t == "Header":
+            yield block, c[2]
+        elif t == "Div":
+            yield from _containers(c[1])
+        elif t == "BlockQuote":
+            yield from _containers(c)
+        elif t == "BulletList":
+            for item in c:
+                yield from _containers(item)
+        elif t == "OrderedList":
+            for item in c[1]:
+                yield from _containers(item)
+        elif t == "Table":
+            for row in c[3][1] + [r for body in c[4] for r in body[3]]:
+                for cell in row[1]:
+                    yield from _containers(cell[4])
+
+
+def mark_first(blocks: list[Node], name: str) -> bool:
+    """Wrap the marker bookmark around the inlines of the first paragraph that shows something (a bookmark
+    in an empty paragraph does not survive a LibreOffice save)."""
+    first = None
+    for node, inlines in _containers(blocks):
+        if first is None:
+            first = (node, inlines)
+        if inlines:
+            first = (node, inlines)
+            break
+    if first is None:
+        return False
+    node, inlines = first
+    wrapped = [Span(name, list(inlines))]
+    if node["t"] == "Header":
+        node["c"][2] = wrapped
+    else:
+        node["c"] = wrapped
+    return True

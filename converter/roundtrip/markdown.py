@@ -1,0 +1,397 @@
+"""Writer: what Word shows (ir) back to Markdown, in the house style of the page it goes into.
+
+Only edited blocks are written this way, and `merge3.merge3` then keeps every part of the block that the
+edit did not touch exactly as it was in the source; so this writer decides how *new* text looks: the page's
+list markers and indentation, its emphasis markers and hard-break style, links as /go/ permalinks when a
+redirect names the target, minimal escapes, one line per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .ir import IR, OBJECT, Piece, plain
+from .styles import RULE_TEXT
+
+LIST_LINE = re.compile(r"^((?:>[ ]?)*)([ ]*)([-*+]|\d{1,9}[.)])([ ]+|$)")
+FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+PROTECTED = re.compile(
+    r"\{\{[<%].*?[%>]\}\}|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|https?://\S+", re.S
+)
+ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+LINE_START = re.compile(
+    r"^([ ]{0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|=+\s*$|-{3,}\s*$|`{3,}|~{3,})"
+)
+ORDER = ("b", "i", "s")
+
+
+@dataclass(slots=True)
+class HouseStyle:
+    """How a page writes what Word cannot show: read from the source block, then from the page."""
+
+    bullets: dict[int, str] = field(default_factory=dict)  # nesting level -> '-', '*' or '+'
+    indents: dict[tuple[int, bool], int] = field(default_factory=dict)  # (level, ordered) -> columns
+    delim: str = "."
+    strong: str = "**"
+    emph: str = "*"
+    hard_break: str = "  \n"
+    fence: str = "```"
+    rule: str = "---"
+
+    @classmethod
+    def of(cls, *texts: str) -> HouseStyle:
+        """The style of the first text, completed from the next ones (the block, then its page)."""
+        style = cls()
+        seen: set[str] = set()
+        for text in texts:
+            style._learn(text, seen)
+        return style
+
+    def _learn(self, text: str, seen: set[str]) -> None:
+        counts: Counter[str] = Counter()
+        stack: list[int] = []
+        in_fence = False
+        for line in text.splitlines():
+            if FENCE.match(line):
+                in_fence = not in_fence
+                continue
+            if in_fence:
+                continue
+            m = LIST_LINE.match(line)
+            if m:
+                indent, marker = len(m.group(2)), m.group(3)
+                while stack and stack[-1] >= indent:
+                    stack.pop()
+                level = len(stack)
+                stack.append(indent)
+                ordered = marker[0].isdigit()
+                self.indents.setdefault((level, ordered), indent)
+                if ordered:
+                    counts["delim" + marker[-1]] += 1
+                else:
+                    self.bullets.setdefault(level, marker)
+            elif line.strip() and not line.startswith((" ", ">")):
+                stack = []
+            counts["__"] += line.count("__")
+            counts["**"] += line.count("**")
+            counts["hb-space"] += line.endswith("  ")
+            counts["hb-slash"] += line.endswith("\\")
+            counts["~~~"] += line.startswith("~~~")
+            counts["```"] += line.startswith("```")
+            if re.fullmatch(r"[ ]{0,3}([*_-])[ ]*(\1[ ]*){2,}", line) and "rule" not in seen:
+                self.rule = line.strip()
+                seen.add("rule")
+            for word in re.findall(r"(?<![\w*_])([*_])(?![\s*_])[^*_\n]+?(?<![\s*_])\1(?![\w*_])", line):
+                counts["emph" + word] += 1
+        if "delim" not in seen and (counts["delim."] or counts["delim)"]):
+            self.delim = ")" if counts["delim)"] > counts["delim."] else "."
+            seen.add("delim")
+        if "strong" not in seen and (counts["**"] or counts["__"]):
+            self.strong = "__" if counts["__"] > counts["**"] else "**"
+            seen.add("strong")
+        if "emph" not in seen and (counts["emph*"] or counts["emph_"]):
+            self.emph = "_" if counts["emph_"] > counts["emph*"] else "*"
+            seen.add("emph")
+        if "break" not in seen and (counts["hb-space"] or counts["hb-slash"]):
+            self.hard_break = "\\\n" if counts["hb-slash"] > counts["hb-space"] else "  \n"
+            seen.add("break")
+        if "fence" not in seen and (counts["~~~"] or counts["```"]):
+            self.fence = "~~~" if counts["~~~"] > counts["```"] else "```"
+            seen.add("fence")
+
+    def bullet(self, level: int) -> str:
+        return self.bullets.get(level) or self.bullets.get(0) or "-"
+
+
+class Context:
+    """What a writer needs to know about the page: how to write a link to a target seen in Word."""
+
+    def __init__(self, url: Callable[[str], str]):
+        self.url = url
+
+
+def markdown(irs: list[IR], style: HouseStyle, ctx: Context) -> str:
+    """The Markdown of a run of elements: blocks separated by blank lines, ending with a newline."""
+    blocks: list[str] = []
+    i = 0
+    while i < len(irs):
+        ir = irs[i]
+        if ir[0] == "tbl":
+            blocks.append(table(ir, style, ctx))
+            i += 1
+            continue
+        kind, list_kind, _, pieces = ir
+        depth = quote_depth(kind)
+        if list_kind is not None:
+            j = i
+            while (
+                j < len(irs)
+                and irs[j][0] != "tbl"
+                and irs[j][1] is not None
+                and quote_depth(irs[j][0]) == depth
+            ):
+                j += 1
+            blocks.append(quoted(list_block(irs[i:j], style, ctx), depth))
+            i = j
+            continue
+        if depth:
+            j = i
+            while j < len(irs) and irs[j][0] == kind and irs[j][1] is None:
+                j += 1
+            paras = [inline(p[3], style, ctx) for p in irs[i:j] if visible(p[3])]
+            if paras:
+                blocks.append(quoted("\n\n".join(paras), depth))
+            i = j
+            continue
+        i += 1
+        text = block(kind, pieces, style, ctx)
+        if text is not None:
+            blocks.append(text)
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def visible(pieces: tuple[Piece, ...]) -> bool:
+    return any(text.strip() for text, _ in pieces)
+
+
+def quote_depth(kind: str) -> int:
+    return int(kind[1:]) if kind[:1] == "q" and kind[1:].isdigit() else 0
+
+
+def quoted(text: str, depth: int) -> str:
+    if not depth:
+        return text
+    prefix = "> " * depth
+    return "\n".join((prefix + line).rstrip() if line else prefix.rstrip() for line in text.split("\n"))
+
+
+def block(kind: str, pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context) -> str | None:
+    if kind in ("html", "sc"):
+        text = plain(pieces)
+        return text if text.strip() else None
+    if kind == "code":
+        text = plain(pieces)
+        fence = style.fence
+        while fence in text:
+            fence += fence[0]
+        return f"{fence}\n{text}\n{fence}"
+    if kind == "hr" and plain(pieces).strip() in ("", RULE_TEXT):
+        return style.rule
+    if not visible(pieces):
+        return None
+    if kind[0] == "h" and kind[1:].isdigit():
+        level = min(int(kind[1:]), 6)
+        text = inline(pieces, style, ctx, heading=True)
+        return "#" * level + " " + text
+    return inline(pieces, style, ctx)
+
+
+def list_block(irs: list[IR], style: HouseStyle, ctx: Context) -> str:
+    loose = any(ir[0] not in ("compact",) and quote_depth(ir[0]) == 0 and ir[0] == "p" for ir in irs)
+    lines: list[str] = []
+    numbers: dict[int, int] = {}
+    columns: dict[int, int] = {}  # level -> content column of its current item
+    for kind, list_kind, level, pieces in irs:
+        if not visible(pieces) and list_kind == "cont":
+            continue
+        text = block(kind if kind in ("code", "html", "sc") else "p", pieces, style, ctx) or ""
+        if list_kind == "cont":
+            col = columns.get(level, columns.get(max(columns), 2) if columns else 2)
+            lines.append("")
+            lines.extend((" " * col + line) if line else "" for line in text.split("\n"))
+            continue
+        ordered = list_kind == "ordered"
+        for deeper in [k for k in numbers if k > level]:
+            del numbers[deeper]
+        indent = style.indents.get((level, ordered))
+        if indent is None:
+            indent = columns.get(level - 1, 0) if level else 0
+        if ordered:
+            numbers[level] = numbers.get(level, 0) + 1
+            marker = f"{numbers[level]}{style.delim}"
+        else:
+            numbers.pop(level, None)
+            marker = style.bullet(level)
+        columns[level] = indent + len(marker) + 1
+        if loose and lines:
+            lines.append("")
+        first, *rest = text.split("\n") if text else [""]
+        lines.append(f"{' ' * indent}{marker} {first}".rstrip())
+        lines.extend((" " * columns[level] + line) if line else "" for line in rest)
+    return "\n".join(lines)
+
+
+def table(ir: IR, style: HouseStyle, ctx: Context) -> str:
+    rows = ir[1]
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for n, row in enumerate(rows):
+        cells = []
+        for cell in row:
+            parts = [inline(p[3], style, ctx, cell=True) for p in cell if p[0] != "tbl"]
+            cells.append("<br>".join(parts))
+        cells += [""] * (width - len(cells))
+        out.append("| " + " | ".join(cells) + " |")
+        if n == 0:
+            out.append("|" + "|".join(["---"] * width) + "|")
+    return "\n".join(out)
+
+
+# -- inline content -------------------------------------------------------------------------------------------
+
+
+def inline(
+    pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context, heading: bool = False, cell: bool = False
+) -> str:
+    groups: list[tuple[str | None, list[Piece]]] = []
+    for text, marks in pieces:
+        target = next((m[2:] for m in marks if m.startswith("a:")), None)
+        if groups and groups[-1][0] == target:
+            groups[-1][1].append((text, marks))
+        else:
+            groups.append((target, [(text, marks)]))
+    out = []
+    for target, items in groups:
+        body = formatted(items, style, cell)
+        out.append(body if target is None else f"[{body}]({ctx.url(target)})")
+    text = "".join(out).strip(" \t")
+    while text.endswith(style.hard_break) or text.endswith("\n"):
+        text = text.removesuffix(style.hard_break).rstrip("\n")
+    if heading:
+        text = text.replace(style.hard_break, " ").replace("\n", " ")
+    return escape_line_starts(text, style)
+
+
+def formatted(items: list[Piece], style: HouseStyle, cell: bool) -> str:
+    """Inline text with emphasis markers: marks that last longer open first (outside), so a word bolded
+    inside an italic phrase gives `_**word** rest_`, not `**_word_** _rest_`."""
+    marker = {"b": style.strong, "i": style.emph, "s": "~~"}
+    sets = []
+    for text, marks in items:
+        blank = not text.strip(" \t\n") and not any(m.startswith("img:") for m in marks)
+        sets.append(None if blank else {m for m in ORDER if m in marks})
+
+    def lasting(mark: str, start: int) -> int:
+        n = 0
+        for current in sets[start:]:
+            if current is not None and mark not in current:
+                break
+            n += 1
+        return n
+
+    out: list[str] = []
+    stack: list[str] = []
+    pending = ""
+    for index, (text, marks) in enumerate(items):
+        alt = next((m[4:] for m in marks if m.startswith("img:")), None)
+        if alt is not None:
+            text = OBJECT
+        current = sets[index] if sets[index] is not None else set(stack)
+        k = 0
+        while k < len(stack) and stack[k] in current:
+            k += 1
+        for m in reversed(stack[k:]):
+            out.append(marker[m])
+        stack = stack[:k]
+        out.append(pending.replace("\n", style.hard_break))
+        pending = ""
+        lead, core, trail = _split_ws(text)
+        out.append(lead.replace("\n", style.hard_break))
+        opening = sorted(
+            (m for m in ORDER if m in current and m not in stack), key=lambda m: -lasting(m, index)
+        )
+        for m in opening:
+            out.append(marker[m])
+            stack.append(m)
+        if alt is not None:
+            out.append(f"![{escape(alt, cell)}]()")
+        elif "c" in marks:
+            out.append(code_span(core))
+        else:
+            out.append(escape(core, cell).replace("\n", style.hard_break))
+        if "sup" in marks or "sub" in marks:
+            tag = "sup" if "sup" in marks else "sub"
+            out[-1] = f"<{tag}>{out[-1]}</{tag}>"
+        pending = trail
+    for m in reversed(stack):
+        out.append(marker[m])
+    out.append(pending.replace("\n", style.hard_break))
+    return "".join(out)
+
+
+def _split_ws(text: str) -> tuple[str, str, str]:
+    core = text.strip(" \t\n")
+    if not core:
+        return text, "", ""
+    start = text.index(core[0])
+    end = start + len(core)
+    return text[:start], core, text[end:]
+
+
+def code_span(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = (
+        " "
+        if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" "))
+        else ""
+    )
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def escape(text: str, cell: bool = False) -> str:
+    """Backslashes only where Markdown would otherwise read formatting; shortcodes, tags, URLs untouched."""
+    out: list[str] = []
+    pos = 0
+    for m in PROTECTED.finditer(text):
+        out.append(_escape_plain(text[pos : m.start()], cell))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_escape_plain(text[pos:], cell))
+    return "".join(out)
+
+
+def _escape_plain(text: str, cell: bool) -> str:
+    out = []
+    n = len(text)
+    brackets = "[" in text and "]" in text
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if ch == "\\" and nxt in "\\`*_{}[]()#+-.!|<>~":
+            out.append("\\\\")
+        elif ch == "`" or (ch == "|" and cell):
+            out.append("\\" + ch)
+        elif ch == "*" and not (prev.isspace() and nxt.isspace()):
+            out.append("\\*")
+        elif ch == "_" and not (prev.isalnum() and nxt.isalnum()) and not (prev.isspace() and nxt.isspace()):
+            out.append("\\_")
+        elif ch == "~" and nxt == "~":
+            out.append("\\~")
+        elif ch in "[]" and brackets:
+            out.append("\\" + ch)
+        elif ch == "&" and ENTITY.match(text, i):
+            out.append("\\&")
+        elif ch == "!" and nxt == "[":
+            out.append("\\!")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def escape_line_starts(text: str, style: HouseStyle) -> str:
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        m = LINE_START.match(line)
+        if m:
+            lead, what = m.group(1), m.group(2)
+            if what[0].isdigit():
+                line = lead + what + "\\" + line[len(lead) + len(what) :]
+            else:
+                line = lead + "\\" + line[len(lead) :]
+        out.append(line)
+    return "\n".join(out)

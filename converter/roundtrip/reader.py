@@ -1,0 +1,523 @@
+"""Reader: a Word document's body as what a reader sees, element by element, for the round trip.
+
+Each top-level paragraph or table becomes an `Element` whose `ir` holds only what survives a save in Word or
+LibreOffice and what a person can change: the paragraph's style (matched by name), its list kind and level,
+and its text in pieces with marks (bold, italic, code, strike, link target, image alt). Run boundaries, style
+ids, numbering ids, rsids, proofing marks and field syntax are read through and forgotten, so the same content
+gives the same `ir` however it was saved. Markers (`_aixu<n>` bookmarks) and comment anchors are collected too.
+
+Tracked changes are read as accepted or rejected (`changes=`); every change is listed in `WordReader.changes`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lxml import etree
+
+from ..ooxml.package import DocxPackage
+from . import styles as S
+from .bookmarks import UNIT_PREFIX
+from .ir import OBJECT, Piece, link_key, merge_pieces, para_kind
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{" + W_NS + "}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+MONO = {
+    "courier new", "courier", "consolas", "liberation mono", "dejavu sans mono", "menlo", "monaco",
+    "source code pro", "cascadia code", "cascadia mono", "lucida console", "noto sans mono", "andale mono",
+}  # fmt: skip
+FALSE = {"0", "false", "off", "none"}
+HYPERLINK = re.compile(r'^\s*HYPERLINK\s+(?:"([^"]*)"|(\S+))?((?:\s+\\[a-z](?:\s+"[^"]*")?)*)\s*$', re.I)
+SWITCH_L = re.compile(r'\\l\s+"([^"]*)"', re.I)
+Changes = Literal["accept", "reject"]
+T_R, T_T, T_TAB, T_BR, T_CR, T_HYPERLINK, T_BOOKMARK = (
+    W + t for t in ("r", "t", "tab", "br", "cr", "hyperlink", "bookmarkStart")
+)
+T_RPR, T_RSTYLE, T_FLDCHAR, T_INSTR, T_DRAWING, T_PICT = (
+    W + t for t in ("rPr", "rStyle", "fldChar", "instrText", "drawing", "pict")
+)
+T_PPR, T_PSTYLE, T_NUMPR, T_PPRCHANGE = (W + t for t in ("pPr", "pStyle", "numPr", "pPrChange"))
+CONTAINERS = {W + t for t in ("smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo")}
+TOGGLES = {W + "b": "b", W + "i": "i", W + "strike": "s", W + "dstrike": "s"}
+W_VAL = W + "val"
+
+
+@dataclass(slots=True)
+class Element:
+    kind: str  # "p" or "tbl"
+    ir: tuple
+    markers: list[int] = field(default_factory=list)  # unit ids of the round-trip markers inside
+    bookmarks: list[str] = field(default_factory=list)  # other bookmarks inside (heading bookmarks)
+    comments: list[str] = field(default_factory=list)  # ids of comments anchored here
+    merge_next: bool = False  # its paragraph mark is (accepted as) deleted: it joins the next paragraph
+    urls: dict[str, str] = field(default_factory=dict)  # link key (as in the ir) -> the URL as written
+
+
+@dataclass(slots=True)
+class Change:
+    kind: str  # insertion, deletion, move, formatting, paragraph
+    author: str
+    date: str
+    text: str
+    element: int  # index into WordReader.elements
+
+
+@dataclass(slots=True)
+class Comment:
+    id: str
+    author: str
+    date: str
+    text: str
+    element: int | None = None
+
+
+@dataclass(slots=True)
+class _Style:
+    name: str
+    based_on: str | None
+    num: tuple[str, int] | None
+    marks: tuple[str, ...]
+
+
+def bool_prop(el: etree._Element | None) -> bool:
+    return el is not None and (el.get(W + "val") or "true").lower() not in FALSE
+
+
+class WordReader:
+    def __init__(self, pkg: DocxPackage, changes: Changes = "accept"):
+        self.pkg = pkg
+        self.mode = changes
+        self.changes: list[Change] = []
+        self.comments: dict[str, Comment] = {}
+        self.rels = {k: v.target for k, v in pkg.rels(pkg.main).items()}
+        self.styles: dict[str, _Style] = {}
+        self.default_para = ""
+        self._read_styles()
+        self.numbering: dict[str, dict[int, tuple[str, str]]] = {}
+        self._read_numbering()
+        self._links: list[str] = []
+        self._fields: list[list] = []  # [instruction, phase, pushed link]
+        self._index = 0
+        self._header_row = False
+        self._element: Element | None = None
+        self.elements: list[Element] = []
+        root = pkg.xml(pkg.main)
+        body = root.find(W + "body") if root is not None else None
+        if body is not None:
+            self._body(body)
+        self._read_comments()
+
+    # -- styles and numbering -------------------------------------------------------------------------------
+
+    def _read_styles(self) -> None:
+        part = related(self.pkg, self.pkg.main, "styles")
+        if part is None:
+            return
+        for st in self.pkg.xml(part).iter(W + "style"):
+            sid = st.get(W + "styleId") or ""
+            name_el = st.find(W + "name")
+            name = name_el.get(W + "val") if name_el is not None else sid
+            based = st.find(W + "basedOn")
+            num = None
+            numpr = st.find(f"{W}pPr/{W}numPr")
+            if numpr is not None:
+                num = self._numpr(numpr)
+            marks = (
+                self._rpr_marks(st.find(W + "rPr"), fonts=False) if st.get(W + "type") == "character" else ()
+            )
+            key = S.key(name or sid)
+            if key in ("verbatimchar", "sourcecodechar", "htmlcode"):
+                marks = tuple(sorted({*marks, "c"}))
+            elif key in ("strong", "strongemphasis"):
+                marks = tuple(sorted({*marks, "b"}))
+            elif key == "emphasis":
+                marks = tuple(sorted({*marks, "i"}))
+            self.styles[sid] = _Style(key, based.get(W + "val") if based is not None else None, num, marks)
+            if st.get(W + "type") == "paragraph" and (st.get(W + "default") or "") in ("1", "true", "on"):
+                self.default_para = sid
+
+    def _numpr(self, numpr: etree._Element) -> tuple[str, int] | None:
+        num_id = numpr.find(W + "numId")
+        ilvl = numpr.find(W + "ilvl")
+        if num_id is None:
+            return None
+        try:
+            level = int(ilvl.get(W + "val") or 0) if ilvl is not None else 0
+        except ValueError:
+            level = 0
+        return (num_id.get(W + "val") or "0", level)
+
+    def _read_numbering(self) -> None:
+        part = related(self.pkg, self.pkg.main, "numbering")
+        if part is None:
+            return
+        root = self.pkg.xml(part)
+        abstract: dict[str, dict[int, tuple[str, str]]] = {}
+        for a in root.iter(W + "abstractNum"):
+            abstract[a.get(W + "abstractNumId") or ""] = self._levels(a)
+        for num in root.iter(W + "num"):
+            ref = num.find(W + "abstractNumId")
+            levels = dict(abstract.get(ref.get(W + "val") or "", {})) if ref is not None else {}
+            for override in num.iter(W + "lvlOverride"):
+                levels.update(self._levels(override))
+            self.numbering[num.get(W + "numId") or ""] = levels
+
+    @staticmethod
+    def _levels(node: etree._Element) -> dict[int, tuple[str, str]]:
+        out = {}
+        for lvl in node.findall(W + "lvl"):
+            fmt = lvl.find(W + "numFmt")
+            text = lvl.find(W + "lvlText")
+            try:
+                level = int(lvl.get(W + "ilvl") or 0)
+            except ValueError:
+                continue
+            out[level] = (
+                fmt.get(W + "val") if fmt is not None else "decimal",
+                text.get(W + "val") or "" if text is not None else "",
+            )
+        return out
+
+    def _style_chain(self, sid: str):
+        seen = set()
+        while sid and sid in self.styles and sid not in seen:
+            seen.add(sid)
+            yield self.styles[sid]
+            sid = self.styles[sid].based_on or ""
+
+    def list_kind(self, num: tuple[str, int] | None) -> str | None:
+        if num is None or num[0] == "0":
+            return None
+        fmt, text = self.numbering.get(num[0], {}).get(num[1], ("bullet", ""))
+        text = "".join(chr(ord(c) - 0xF000) if 0xF000 <= ord(c) <= 0xF0FF else c for c in text)  # Symbol font
+        if fmt == "none" or (fmt == "bullet" and not text.strip()):
+            return "cont"  # pandoc's indented paragraph inside a list item
+        return "bullet" if fmt == "bullet" else "ordered"
+
+    # -- body -----------------------------------------------------------------------------------------------
+
+    def _body(self, body: etree._Element) -> None:
+        pending: list[int] = []
+        for child in body:
+            tag = child.tag
+            if tag in (W + "sdt", W + "customXml"):
+                content = child.find(W + "sdtContent") if tag == W + "sdt" else child
+                if content is not None:
+                    self._body(content)
+            elif tag == W + "p" or tag == W + "tbl":
+                element = Element("p" if tag == W + "p" else "tbl", ())
+                element.markers.extend(pending)
+                pending = []
+                self._element = element
+                self._index = len(self.elements)
+                element.ir = self._paragraph(child) if tag == W + "p" else self._table(child)
+                self.elements.append(element)
+            elif tag == W + "bookmarkStart":
+                name = child.get(W + "name") or ""
+                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
+                    pending.append(int(name[len(UNIT_PREFIX) :]))  # moved between paragraphs by a save
+        self._merge_joined()
+
+    def _merge_joined(self) -> None:
+        out: list[Element] = []
+        for element in self.elements:
+            if out and out[-1].merge_next and out[-1].kind == element.kind == "p":
+                prev = out.pop()
+                kind, lk, lvl, pieces = element.ir
+                element.ir = (kind, lk, lvl, merge_pieces(list(prev.ir[3]) + list(pieces)))
+                element.markers[:0] = prev.markers
+                element.bookmarks[:0] = prev.bookmarks
+                element.comments[:0] = prev.comments
+            out.append(element)
+        self.elements = out
+
+    def _paragraph(self, p: etree._Element) -> tuple:
+        ppr = p[0] if len(p) and p[0].tag == T_PPR else None
+        sid = ""
+        num = None
+        if ppr is not None:
+            given = ppr
+            for child in given:
+                tag = child.tag
+                if tag == T_RPR:
+                    if len(child):
+                        self._paragraph_mark(child)
+                elif tag == T_PPRCHANGE:
+                    self._change("formatting", child, "")
+                    if self.mode == "reject" and child.find(T_PPR) is not None:
+                        ppr = child.find(T_PPR)
+            for child in ppr:  # type: ignore[union-attr]
+                tag = child.tag
+                if tag == T_PSTYLE:
+                    sid = child.get(W_VAL) or ""
+                elif tag == T_NUMPR:
+                    num = self._numpr(child)
+        sid = sid or self.default_para
+        if num is None:
+            for st in self._style_chain(sid):
+                if st.num is not None:
+                    num = st.num
+                    break
+        found = self.styles.get(sid)
+        style = found.name if found is not None else S.key(sid or "Normal")
+        pieces: list[Piece] = []
+        self._inline(p, pieces, False)
+        list_kind = self.list_kind(num) if num is not None else None
+        kind = para_kind(style)
+        if kind[0] == "h" or self._header_row:  # bold already: a save may spell it out on every run
+            pieces = [(text, tuple(m for m in marks if m != "b")) for text, marks in pieces]
+        return (kind, list_kind, num[1] if list_kind else 0, merge_pieces(pieces))  # type: ignore[index]
+
+    def _paragraph_mark(self, rpr: etree._Element) -> None:
+        """The paragraph mark itself inserted or deleted (a paragraph break added or removed)."""
+        for kind in ("ins", "del"):
+            mark = rpr.find(W + kind)
+            if mark is not None:
+                self._change("paragraph " + ("inserted" if kind == "ins" else "joined"), mark, "")
+                assert self._element is not None
+                if (kind == "del") == (self.mode == "accept"):
+                    self._element.merge_next = True
+
+    def _table(self, tbl: etree._Element) -> tuple:
+        rows = []
+        for tr in tbl.iter(W + "tr"):
+            if tr.getparent() is not tbl and tr.getparent().tag != W + "sdtContent":
+                continue
+            trpr = tr.find(W + "trPr")
+            if trpr is not None:
+                ins, dele = trpr.find(W + "ins"), trpr.find(W + "del")
+                if ins is not None:
+                    self._change("row inserted", ins, "")
+                    if self.mode == "reject":
+                        continue
+                if dele is not None:
+                    self._change("row deleted", dele, "")
+                    if self.mode == "accept":
+                        continue
+            cells = []
+            self._header_row = not rows
+            for tc in tr.findall(W + "tc"):
+                paras = []
+                for child in tc:
+                    if child.tag == W + "p":
+                        ir = self._paragraph(child)
+                        if any(text.strip() for text, _ in ir[3]):
+                            paras.append(ir)
+                    elif child.tag == W + "tbl":
+                        paras.append(self._table(child))
+                cells.append(tuple(paras))
+            self._header_row = False
+            rows.append(tuple(cells))
+        return ("tbl", tuple(rows))
+
+    # -- inline content -------------------------------------------------------------------------------------
+
+    def _inline(self, node: etree._Element, out: list[Piece], deleted: bool) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == T_R:
+                self._run(child, out, deleted)
+            elif tag == T_HYPERLINK:
+                target = self._hyperlink_target(child)
+                self._remember(target)
+                self._links.append(target)
+                self._inline(child, out, deleted)
+                self._links.pop()
+            elif tag == W + "fldSimple":
+                target = _field_link(child.get(W + "instr") or "")
+                if target is not None:
+                    self._remember(target)
+                    self._links.append(target)
+                self._inline(child, out, deleted)
+                if target is not None:
+                    self._links.pop()
+            elif tag == T_BOOKMARK:
+                name = child.get(W + "name") or ""
+                assert self._element is not None
+                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
+                    self._element.markers.append(int(name[len(UNIT_PREFIX) :]))
+                else:
+                    self._element.bookmarks.append(name)
+            elif tag == W + "commentRangeStart":
+                assert self._element is not None
+                self._element.comments.append(child.get(W + "id") or "")
+            elif tag in (W + "ins", W + "moveTo"):
+                self._change("insertion" if tag == W + "ins" else "move", child, _text_of(child))
+                if self.mode == "accept":
+                    self._inline(child, out, deleted)
+            elif tag in (W + "del", W + "moveFrom"):
+                self._change("deletion" if tag == W + "del" else "move", child, _text_of(child, deleted=True))
+                if self.mode == "reject":
+                    self._inline(child, out, True)
+            elif tag in CONTAINERS:
+                self._inline(child, out, deleted)
+            elif tag in (M + "oMath", M + "oMathPara"):
+                text = "".join(t.text or "" for t in child.iter(M + "t"))
+                out.append((text, self._current_marks(())))
+
+    def _remember(self, url: str) -> None:
+        if url and not url.startswith("#") and self._element is not None:
+            self._element.urls.setdefault(link_key(url), url)
+
+    def _hyperlink_target(self, link: etree._Element) -> str:
+        anchor = link.get(W + "anchor")
+        rid = link.get(R_ID)
+        url = self.rels.get(rid, "") if rid else ""
+        if url and anchor:
+            url += "#" + anchor
+        elif anchor:
+            url = "#" + anchor
+        return url
+
+    def _current_marks(self, marks: tuple[str, ...]) -> tuple[str, ...]:
+        links = [t for t in self._links if t]
+        if links:
+            return tuple(sorted({*marks, "a:" + link_key(links[-1])}))
+        return marks
+
+    def _run(self, r: etree._Element, out: list[Piece], deleted: bool) -> None:
+        rpr = None
+        for child in r:
+            if child.tag == T_RPR:
+                rpr = child
+                break
+        if rpr is not None:
+            change = rpr.find(W + "rPrChange")
+            if change is not None:
+                self._change("formatting", change, _text_of(r))
+                if self.mode == "reject" and change.find(W + "rPr") is not None:
+                    rpr = change.find(W + "rPr")
+        marks = self._rpr_marks(rpr, with_style=True) if rpr is not None else ()
+        if self._links:
+            marks = self._current_marks(marks)
+        fields = self._fields
+        for child in r:
+            tag = child.tag
+            if fields and fields[-1][1] == "instr" and tag != T_FLDCHAR:
+                if tag == T_INSTR:
+                    fields[-1][0] += child.text or ""
+                continue
+            if tag == T_T or (deleted and tag == W + "delText"):
+                if child.text:
+                    out.append((child.text, marks))
+            elif tag == T_RPR:
+                continue
+            elif tag == T_TAB or tag == W + "ptab":
+                out.append(("\t", marks))
+            elif tag in (T_BR, T_CR):
+                if (child.get(W + "type") or "textWrapping") == "textWrapping":
+                    out.append(("\n", marks))
+            elif tag == W + "noBreakHyphen":
+                out.append(("\u2011", marks))
+            elif tag == W + "softHyphen":
+                out.append(("\u00ad", marks))
+            elif tag == W + "sym":
+                with contextlib.suppress(ValueError, OverflowError):  # not a code point: dropped
+                    out.append((chr(int(child.get(W + "char") or "0", 16)), marks))
+            elif tag in (T_DRAWING, T_PICT):
+                docpr = next(child.iter(WP_DOCPR), None)
+                alt = (docpr.get("descr") or "") if docpr is not None else ""
+                out.append((OBJECT, tuple(sorted({*marks, "img:" + alt}))))
+            elif tag == T_FLDCHAR:
+                self._field_char(child)
+                marks = self._rpr_marks(rpr, with_style=True) if rpr is not None else ()
+                if self._links:
+                    marks = self._current_marks(marks)
+
+    def _field_char(self, char: etree._Element) -> None:
+        kind = char.get(W + "fldCharType")
+        if kind == "begin":
+            self._fields.append(["", "instr", False])
+        elif kind == "separate" and self._fields:
+            field_ = self._fields[-1]
+            field_[1] = "result"
+            target = _field_link(field_[0])
+            if target is not None:
+                self._remember(target)
+                self._links.append(target)
+                field_[2] = True
+        elif kind == "end" and self._fields:
+            field_ = self._fields.pop()
+            if field_[2]:
+                self._links.pop()
+
+    def _rpr_marks(
+        self, rpr: etree._Element | None, with_style: bool = False, fonts: bool = True
+    ) -> tuple[str, ...]:
+        if rpr is None or len(rpr) == 0:
+            return ()
+        marks: set[str] = set()
+        toggles: dict[str, bool] = {}
+        for child in rpr:
+            tag = child.tag
+            if tag in TOGGLES:
+                toggles[TOGGLES[tag]] = (child.get(W_VAL) or "true").lower() not in FALSE
+            elif tag == T_RSTYLE and with_style:
+                for st in self._style_chain(child.get(W_VAL) or ""):
+                    marks.update(st.marks)
+            elif tag == W + "vertAlign":
+                value = child.get(W_VAL)
+                if value in ("superscript", "subscript"):
+                    marks.add("sup" if value == "superscript" else "sub")
+            elif (
+                fonts
+                and tag == W + "rFonts"
+                and (child.get(W + "ascii") or child.get(W + "hAnsi") or "").lower() in MONO
+            ):
+                marks.add("c")
+        for mark, on in toggles.items():
+            if on:
+                marks.add(mark)
+            else:
+                marks.discard(mark)
+        return tuple(sorted(marks))
+
+    def _change(self, kind: str, el: etree._Element, text: str) -> None:
+        self.changes.append(
+            Change(kind, el.get(W + "author") or "", el.get(W + "date") or "", text, self._index)
+        )
+
+    def _read_comments(self) -> None:
+        part = related(self.pkg, self.pkg.main, "comments")
+        if part is None:
+            return
+        for c in self.pkg.xml(part).iter(W + "comment"):
+            paras = ["".join(t.text or "" for t in p.iter(W + "t")) for p in c.iter(W + "p")]
+            cid = c.get(W + "id") or ""
+            self.comments[cid] = Comment(
+                cid, c.get(W + "author") or "", c.get(W + "date") or "", "\n".join(paras)
+            )
+        for i, element in enumerate(self.elements):
+            for cid in element.comments:
+                if cid in self.comments and self.comments[cid].element is None:
+                    self.comments[cid].element = i
+
+
+def related(pkg: DocxPackage, part: str, kind: str) -> str | None:
+    """The part that `part` points at with a relationship type ending in '/kind' (styles, numbering...)."""
+    for rel in pkg.rels(part).values():
+        if not rel.external and rel.type.rsplit("/", 1)[-1] == kind and rel.target in pkg.parts:
+            return rel.target
+    return None
+
+
+def _field_link(instr: str) -> str | None:
+    m = HYPERLINK.match(instr)
+    if not m:
+        return None
+    url = m.group(1) if m.group(1) is not None else (m.group(2) or "")
+    frag = SWITCH_L.search(m.group(3) or "")
+    if frag:
+        url = (url + "#" + frag.group(1)) if url else "#" + frag.group(1)
+    return url
+
+
+def _text_of(el: etree._Element, deleted: bool = False) -> str:
+    tag = W + ("delText" if deleted else "t")
+    return "".join(t.text or "" for t in el.iter(tag))
