@@ -84,7 +84,11 @@ def it_refuses_an_output_inside_the_site_before_any_work(case, site, tmp_path):
     before = snapshot(site)
     code, err = run(*args)
     assert code == 2, err
-    assert err.count("\n") == 1 and err.startswith(f"{option}") and "aix writes no output into the sources" in err, err
+    assert (
+        err.count("\n") == 1
+        and err.startswith(f"{option}")
+        and "aix writes no output into the sources" in err
+    ), err
     assert str(args[3].parent if option == "the PDF cache" else args[3]) in err
     assert snapshot(site) == before
 
