@@ -64,6 +64,7 @@ class Link:
     via: Redirect | None = None  # the redirect a /go/ link went through
     site_path: str | None = None  # the website path, for links to the site outside the document
     page: str = ""
+    near: Redirect | None = None  # a permalink Firebase does not match, but this redirect clearly meant
 
 
 @dataclass(slots=True)

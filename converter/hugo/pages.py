@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import unquote
 
-from ..html.sanitize import HTMLReader
+from ..html.sanitize import html_refs
 from ..model import Block, Heading, Image, Link, Page, Shortcode, Site, Source
 from ..transforms.anchors import section_number
 from .markdown import Token, TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
@@ -127,7 +127,7 @@ class _Collector:
                 scope = self.shortcode(tok, scope)
                 continue
             elif kind in ("inline_html", "block_html"):
-                self.raw_html(tok["raw"])
+                self.raw_html(tok)
             if "children" in tok and kind not in ("heading",):
                 self.walk(tok["children"], scope)
 
@@ -210,13 +210,19 @@ class _Collector:
             self.walk(tok["children"], inner_scope)
         return scope
 
-    def raw_html(self, raw: str) -> None:
-        for tag, _attr, value in html_refs(raw):
+    def raw_html(self, tok: Token) -> None:
+        """The links and images of a piece of raw HTML; the token keeps their indices, in html_refs order,
+        so that the writer finds each URL the sanitizer meets by its number (sanitize.URL_REFERENCES)."""
+        refs: dict[str, list[int]] = {"link": [], "image": []}
+        for tag, _attr, value in html_refs(tok["raw"]):
             if tag == "a":
                 line = self.locator.line(value)
+                refs["link"].append(len(self.page.links))
                 self.page.links.append(Link(value, "", self.source(line), "html", page=self.page.path))
             else:
+                refs["image"].append(len(self.page.images))
                 self.image(value, "", "html")
+        tok["_refs"] = refs
 
 
 def _url_forms(url: str) -> tuple[str, ...]:
@@ -229,27 +235,3 @@ def _as_written(url: str, text: str) -> str:
         if form in text:
             return html.unescape(form) if "&amp;" in form else form
     return unquote(url)
-
-
-class _RefParser(HTMLReader):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.refs: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if (tag == "a" and name == "href") or (tag in ("img", "source") and name == "src"):
-                self.refs.append((tag, name, value))
-
-    handle_startendtag = handle_starttag
-
-
-def html_refs(raw: str) -> list[tuple[str, str, str]]:
-    if "<" not in raw or ("href" not in raw and "src" not in raw):
-        return []
-    parser = _RefParser()
-    parser.feed(raw)
-    parser.close()
-    return parser.refs
