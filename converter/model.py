@@ -118,6 +118,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     shortcodes: list[Shortcode] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # Markdown Hugo reads in a way authors rarely mean
     ids: dict[str, Heading] = field(default_factory=dict)
     section: str = ""  # the section directory, e.g. "docs/security"
     is_section: bool = False  # an _index.md

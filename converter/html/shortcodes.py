@@ -98,6 +98,14 @@ class Shortcodes:
     def _inner(self, tok: Token) -> str:
         return self.host.render(tok.get("children") or [])
 
+    def _markdownified(self, tok: Token) -> str:
+        """The inner content as hextra's `.InnerDeindent | markdownify` gives it: Hugo's markdownify drops
+        the <p> around a result that is one paragraph (TrimShortHTML)."""
+        blocks = [t for t in tok.get("children") or [] if t["type"] != "blank_line"]
+        if len(blocks) == 1 and blocks[0]["type"] == "paragraph":
+            return self.host.render(blocks[0]["children"]) + "\n"
+        return self._inner(tok)
+
     def _link_href(self, tok: Token) -> str | None:
         """The href of the shortcode's link argument, from the Link pages.py made of it."""
         args = _args(tok)
@@ -115,7 +123,7 @@ class Shortcodes:
         kind = args.get("type", "default")
         kind = kind if kind in CALLOUT_TYPES else "default"
         emoji = f'<span class="callout-emoji">{esc(args["emoji"])}</span>' if args.get("emoji") else ""
-        inner = self._inner(tok)
+        inner = self._markdownified(tok)
         return f'<div class="callout callout-{kind}">{emoji}<div class="callout-body">{inner}</div></div>\n'
 
     def cards(self, tok: Token) -> str:
@@ -168,11 +176,11 @@ class Shortcodes:
         name = args.get("name") or (names[index] if index < len(names) else "")
         self.tab_index = index + 1
         title = f'<p class="tab-title">{esc(name)}</p>' if name else ""
-        return f'<div class="tab">{title}\n{self._inner(tok)}</div>\n'
+        return f'<div class="tab">{title}\n{self._markdownified(tok)}</div>\n'
 
     def details(self, tok: Token) -> str:
         title = _args(tok).get("title") or (_positional(tok) or ["Details"])[0]
-        return f"<details open><summary>{esc(title)}</summary>\n{self._inner(tok)}</details>\n"
+        return f"<details open><summary>{esc(title)}</summary>\n{self._markdownified(tok)}</details>\n"
 
     def icon(self, tok: Token) -> str:
         name = _args(tok).get("name") or (_positional(tok) or [""])[0]

@@ -91,6 +91,8 @@ class HtmlWriter:
         )
 
     def block_paragraph(self, tok: Token) -> str:
+        if tok.get("_loose"):
+            return f"{self.render(tok['children'])}\n"  # Hugo's page has it in no <p> (markdown._mark_loose)
         return f"<p>{self.render(tok['children'])}</p>\n"
 
     def block_block_text(self, tok: Token) -> str:
@@ -160,7 +162,7 @@ class HtmlWriter:
 
     # inline
     def inline_text(self, tok: Token) -> str:
-        return text_of(tok["raw"])
+        return text_of(tok.get("typo", tok["raw"]))  # as goldmark's Typographer prints it, when it is on
 
     def inline_emphasis(self, tok: Token) -> str:
         return f"<em>{self.render(tok['children'])}</em>"
@@ -243,4 +245,6 @@ def _task(children: list[Token]) -> tuple[str, list[Token]] | None:
         return None
     box = "☐" if text["raw"][1] == " " else "☑"
     rest = {**text, "raw": text["raw"][4:]}
+    if "typo" in text:
+        rest["typo"] = text["typo"][4:]
     return box, [{**first, "children": [rest, *first["children"][1:]]}, *children[1:]]
