@@ -248,3 +248,22 @@ def it_takes_each_raw_html_url_from_the_model_by_its_place_not_its_value(make_si
     assert [str(w) for w in log.warnings] == [
         "content/docs/a.md:7: warning: link /docs/gone/ leads nowhere in the document or site"
     ]
+
+
+def it_prints_quotes_and_dashes_as_hugo_does_unless_the_site_turns_the_typographer_off(make_site):
+    body = '## It\'s "here" -- now\n\nDon\'t -- "quote" ... <<x>>\n'
+    site, _, pages = _render(make_site, body)
+    assert "<p>Don’t – “quote” … «x»</p>" in pages[0]
+    assert site.page("docs/a.md").headings[1].text == "It’s “here” – now"  # contents and bookmarks too
+    assert site.page("docs/a.md").blocks[0].text == '## It\'s "here" -- now\n'  # the source stays
+    root = site.root
+    (root / "hugo.yaml").write_text(
+        "baseURL: https://owaspai.org/\nmarkup:\n  goldmark:\n    extensions:\n      typographer:\n"
+        "        disable: true\n"
+    )
+    site = build_model(root)
+    log = BuildLog(quiet=True)
+    writer = HtmlWriter(site, Linker(site, log.warn), CopiedImages(site, Path("/nonexistent")), log.warn)
+    html = writer.render_page(site.pages[0])
+    assert '<p>Don\'t -- "quote" ... &lt;&lt;x&gt;&gt;</p>' in html
+    assert 'id="its-here----now"' in html  # and Hugo's id keeps the hyphens

@@ -1,7 +1,7 @@
 """Block parity with Hugo: what `aix html` shows against what real Hugo renders from the same sources.
 
 Per page, both sides become the sequence of their block texts (p, li, td, th, h2-h6, pre; whitespace
-collapsed, a <br> as a space): Hugo's from the article body of OUT/docs/<page>/index.html (`div.docs-body`
+collapsed, the edges of block elements and a <br> as a space): Hugo's from the article body of OUT/docs/<page>/index.html (`div.docs-body`
 in the 2026 layouts, `div.content` in older ones and in hextra's own), aix's from the page's chapter in
 index.html. Parity is difflib's ratio of the two sequences: twice the blocks they share, in order, over
 the blocks of both, so that a block aix leaves out and a block aix adds both count.
@@ -32,6 +32,8 @@ from pathlib import Path
 import lxml.html
 
 BLOCKS = frozenset(("p", "li", "td", "th", "h2", "h3", "h4", "h5", "h6", "pre"))
+# elements whose edges separate words however the HTML is indented (Hugo indents tables, aix does not)
+SEPARATE = BLOCKS | {"br", "tr", "table", "thead", "tbody", "ul", "ol", "div", "blockquote", "dl", "dt", "dd"}
 AIX_ONLY = (("span", "box"), ("span", "icon"), ("span", "missing-image"), ("p", "tab-title"), ("p", "video"))
 ROOT = Path(__file__).resolve().parent.parent
 HUGO_RENDER = (ROOT / ".." / "shared" / "tools" / "hugo-render").resolve()
@@ -56,8 +58,9 @@ def _drop(root, elements: tuple[tuple[str, str], ...]) -> None:
 def blocks(root, drop: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """The block texts of an element, in document order, as `tag:text`."""
     _drop(root, drop)
-    for br in root.iter("br"):
-        br.tail = " " + (br.tail or "")
+    for el in root.iter(*SEPARATE):
+        el.text = " " + (el.text or "")
+        el.tail = " " + (el.tail or "")
     out = []
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag in BLOCKS:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from ..hugo.markdown import unescape
+
 
 def esc(text: str) -> str:
     """Text as HTML text or an attribute value."""
@@ -12,4 +14,4 @@ def esc(text: str) -> str:
 
 def text_of(raw: str) -> str:
     """Markdown text as mistune keeps it (entities as written) to escaped HTML text."""
-    return html.escape(html.unescape(raw), quote=False)
+    return html.escape(unescape(raw), quote=False)

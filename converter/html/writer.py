@@ -199,8 +199,14 @@ class HtmlWriter:
         return f'<a href="{esc(href)}"{title_attr}>{inner}</a>'
 
     def inline_image(self, tok: Token) -> str:
+        """An image; with a title, the image and the title as its caption, as hextra's image hook shows it
+        (a <figure>; spans here, since the image stands inside a paragraph)."""
         image = self.page.images[tok["_image"]]
-        return self.img(image, plain_text(tok.get("children")))
+        element = self.img(image, plain_text(tok.get("children"), typographer=True))
+        title = (tok.get("attrs") or {}).get("title")
+        if not title:
+            return element
+        return f'<span class="figure">{element}<span class="figcaption">{esc(title)}</span></span>'
 
     # links and images, shared with shortcodes and raw HTML
     def href(self, link: Link) -> str | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mistune import list_parser
 from mistune.block_parser import BlockParser, _parse_block_quote_line
 from mistune.core import BlockState
 from mistune.util import expand_leading_tab, expand_tab
@@ -57,6 +58,12 @@ class PositionedBlockParser(BlockParser):
             r"((?:(?: {4}| *\t)[^\n]+(?:\n+|$))|\s)*"
         ),
     }
+
+    def parse(self, state, rules=None):
+        """Parse blocks, then turn paragraphs into tables as goldmark does when a paragraph closes (before a
+        list item's looseness is decided)."""
+        super().parse(state, rules)
+        state.tokens = tables(state.tokens)
 
     def parse_method(self, m, state):
         n = len(state.tokens)
@@ -129,13 +136,10 @@ LAZY_ITEM = re.compile(r"^(?: {4,}|\t)[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 
 
 def tables(tokens: list[Token]) -> list[Token]:
-    """Turn paragraphs that hold a GFM table into the paragraph before it (if any) and a table, at every
-    depth (tokens inside lists, quotes and shortcodes too)."""
+    """Turn the paragraphs of one block state that hold a GFM table into the paragraph before it (if any)
+    and a table (the blocks inside lists, quotes and shortcodes are states of their own)."""
     out: list[Token] = []
     for tok in tokens:
-        children = tok.get("children")
-        if isinstance(children, list) and tok["type"] != "table":
-            tok["children"] = tables(children)
         if tok["type"] in ("paragraph", "block_text") and "text" in tok:
             out.extend(_lazy_items(t) for t in _split_table(tok))
         else:
@@ -189,6 +193,7 @@ def _split_table(para: Token) -> list[Token]:
         if "_pos" in para:
             table["_pos"] = para["_pos"] + len(before)
         if not before:
+            table["_whole"] = True  # made of a whole paragraph: a new node, without the blank lines before it
             return [table]
         return [{**para, "text": before}, table]
     return [para]
@@ -265,3 +270,24 @@ def _row(line: str, aligns: list[str | None], head: bool, notes: list, offset: i
     while len(cells) < len(aligns):
         cells.append({"type": "table_cell", "text": "", "attrs": {"align": aligns[len(cells)], "head": head}})
     return cells
+
+
+def _is_loose_list(tokens) -> bool:
+    """mistune's test of a list item's blocks for looseness, as goldmark decides it: a table made of a whole
+    paragraph is a new node that does not remember the blank line before it, so that blank line does not make
+    the list loose (goldmark's listParser.Close asks HasBlankPreviousLines)."""
+    tokens = list(tokens)
+    kept = [t for n, t in enumerate(tokens) if not _blank_before_table(tokens, n)]
+    return _mistune_is_loose_list(kept)
+
+
+def _blank_before_table(tokens: list[Token], n: int) -> bool:
+    if tokens[n]["type"] != "blank_line":
+        return False
+    following = next((t for t in tokens[n + 1 :] if t["type"] != "blank_line"), None)
+    return following is not None and following["type"] == "table" and following.get("_whole", False)
+
+
+# mistune's list parser calls the module's _is_loose_list; only tokens of this parser hold tables with _whole
+_mistune_is_loose_list = list_parser._is_loose_list
+list_parser._is_loose_list = _is_loose_list

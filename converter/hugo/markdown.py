@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import html.entities
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +24,7 @@ from mistune.util import escape_url
 
 from ..errors import InputError
 from . import typographer as typo
-from .blocks import PositionedBlockParser, tables
+from .blocks import PositionedBlockParser
 from .shortcodes import PAIRED, find_close, scan_tag
 
 Token = dict[str, Any]
@@ -218,7 +219,6 @@ def parse_markdown(
         md.block.parse(state)
     except _Overflow as e:
         raise TooDeep(bisect.bisect_right(starts, e.offset) - 1 + first_line) from None
-    state.tokens = tables(state.tokens)
     _place(state.tokens, 0, starts, first_line)
     _mark_loose(state.tokens)
     typo.reset(state.env)
@@ -299,6 +299,22 @@ def _inline(md: mistune.Markdown, tokens: list[Token], env, subs: Mapping[str, s
                         child["raw"] = child["raw"].replace("\\|", "|")
 
 
+ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
+
+
+def unescape(text: str) -> str:
+    """Character references as CommonMark (and goldmark) reads them: named ones of HTML5 and numeric ones,
+    each with its semicolon (`&not` of `&notanentity;` stays, where html.unescape takes it for `&not;`)."""
+
+    def character(m: re.Match) -> str:
+        if m.group(3):
+            return html.entities.html5.get(m.group(3) + ";", m.group(0))
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return ENTITY.sub(character, text) if "&" in text else text
+
+
 def plain_text(children: list[Token] | None, breaks: str = " ", typographer: bool = False) -> str:
     """The text a reader sees: link and emphasis reduced to their text, raw HTML tags dropped.
 
@@ -308,7 +324,7 @@ def plain_text(children: list[Token] | None, breaks: str = " ", typographer: boo
     for tok in children or ():
         kind = tok["type"]
         if kind == "text":
-            out.append(html.unescape(tok.get("typo", tok["raw"]) if typographer else tok["raw"]))
+            out.append(unescape(tok.get("typo", tok["raw"]) if typographer else tok["raw"]))
         elif kind == "codespan":
             out.append(tok["raw"])
         elif kind in ("linebreak", "softbreak"):

@@ -73,6 +73,10 @@ def reset(env: dict) -> list[int]:
     return previous
 
 
+RUNS = {"'": re.compile("'+"), '"': re.compile('"+')}
+LONG = 1 << 30  # a line length past every length goldmark compares with
+
+
 def _parse(inline: InlineParser, m: re.Match, state) -> int | None:
     src, pos = state.src, m.start()
     found = m.group(0)
@@ -80,11 +84,14 @@ def _parse(inline: InlineParser, m: re.Match, state) -> int | None:
         kind = {"---": "emDash", "--": "enDash", "...": "ellipsis", "<<": "leftAngleQuote"}.get(found)
         kind = kind or "rightAngleQuote"
     else:
-        end = src.find("\n", pos)
-        line = (src[pos:] if end < 0 else src[pos : end + 1]).encode("utf-8")
+        end = _line_end(state, pos)  # goldmark's line: the rest of the line, its newline included
+        run = RUNS[found].match(src, pos).end() - pos  # type: ignore[union-attr]
+        head = src[pos : min(end, pos + run + 4)]  # every byte goldmark looks at, without copying the line
+        line = head.encode("utf-8")
+        n = len(line) if pos + len(head) == end else LONG
         before = src[pos - 1] if pos > 0 else "\n"
         quotes = state.env.setdefault(QUOTES, [0, 0])
-        kind = _quote(line, before, quotes)
+        kind = _quote(line, n, run, before, quotes)
         if kind is None:
             return None
         found = found[0]
@@ -92,10 +99,23 @@ def _parse(inline: InlineParser, m: re.Match, state) -> int | None:
     return pos + len(found)
 
 
-def _quote(line: bytes, before: str, quotes: list[int]) -> str | None:
-    """typographerParser.Parse for a ' or ": the kind of quote, or None to leave it as it is."""
-    c, n = line[0], len(line)
-    can_open, can_close = _flanking(line, before)
+def _line_end(state, pos: int) -> int:
+    """The offset after the line holding pos (after its newline), found once per line."""
+    cached = getattr(state, "_typographer_line", None)
+    if cached is not None and cached[0] is state.src and cached[1] <= pos < cached[2]:
+        return cached[2]
+    newline = state.src.find("\n", pos)
+    end = len(state.src) if newline < 0 else newline + 1
+    start = state.src.rfind("\n", 0, pos) + 1
+    state._typographer_line = (state.src, start, end)
+    return end
+
+
+def _quote(line: bytes, n: int, run: int, before: str, quotes: list[int]) -> str | None:
+    """typographerParser.Parse for a ' or ": the kind of quote, or None to leave it as it is. `line` holds
+    the first bytes of goldmark's line, `n` its length, `run` the length of the run of this quote."""
+    c = line[0]
+    can_open, can_close = _flanking(line, n, run, before)
     if c == ord("'"):
         if (
             can_open
@@ -127,14 +147,14 @@ def _quote(line: bytes, before: str, quotes: list[int]) -> str | None:
             return kind
         if n > 2 and not _go_digit(_rune(line, 1)):
             return "rightSingleQuote"  # goldmark: `len > 1 && IsSpace(') || IsPunct(') && (len > 2 && ...)`
-        if quotes[0] > 0 and _closes(line, can_open, can_close):
+        if quotes[0] > 0 and _closes(line, n, can_open, can_close):
             quotes[0] -= 1
             return "rightSingleQuote"
         return None
     if can_open and not can_close:
         quotes[1] += 1
         return "leftDoubleQuote"
-    if quotes[1] > 0 and _closes(line, can_open, can_close):
+    if quotes[1] > 0 and _closes(line, n, can_open, can_close):
         if n > 1 and line[1] == ord('"') and _go_digit(before):
             return None  # "Monitor 21""
         quotes[1] -= 1
@@ -142,8 +162,7 @@ def _quote(line: bytes, before: str, quotes: list[int]) -> str | None:
     return None
 
 
-def _closes(line: bytes, can_open: bool, can_close: bool) -> bool:
-    n = len(line)
+def _closes(line: bytes, n: int, can_open: bool, can_close: bool) -> bool:
     maybe = (
         can_close
         and can_open
@@ -154,12 +173,9 @@ def _closes(line: bytes, can_open: bool, can_close: bool) -> bool:
     return (can_close and not can_open) or maybe
 
 
-def _flanking(line: bytes, before: str) -> tuple[bool, bool]:
-    """parser.ScanDelimiter: whether the run of line[0] can open and can close."""
-    j = 1
-    while j < len(line) and line[j] == line[0]:
-        j += 1
-    after = _rune(line, j) if j < len(line) else " "
+def _flanking(line: bytes, n: int, run: int, before: str) -> tuple[bool, bool]:
+    """parser.ScanDelimiter: whether the run of line[0] (`run` bytes long) can open and can close."""
+    after = _rune(line, run) if run < n else " "
     before_punct, before_space = _punct_rune(before), _space_rune(before)
     after_punct, after_space = _punct_rune(after), _space_rune(after)
     left = not after_space and (not after_punct or before_space or before_punct)
