@@ -29,7 +29,6 @@ class LinkStats:
     internal: int = 0
     external: int = 0
     unresolved: list[str] = field(default_factory=list)
-    unsafe: int = 0
 
 
 class Linker:
@@ -60,7 +59,6 @@ class Linker:
     def resolve(self, link: Link) -> Resolved:
         site = self.site
         if link.kind == "unsafe":
-            self.stats.unsafe += 1
             via = f" (through {site.firebase_rel}:{link.via.line})" if link.via is not None else ""
             self.warn(
                 link.source,
