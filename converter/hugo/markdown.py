@@ -254,13 +254,18 @@ def _mark_loose(tokens: list[Token]) -> None:
     """Mark paragraphs that start on the line after a block shortcode's last line: Hugo puts the shortcode
     in a paragraph as a placeholder, so that text is in the same <p> as the shortcode's HTML, which a
     browser (and lxml) closes before the shortcode's first block: the text stands in no <p> of its own."""
-    for before, tok in zip(tokens, tokens[1:], strict=False):
-        if tok["type"] == "paragraph" and before["type"] == "shortcode" and not before.get("closing"):
+    before: Token | None = None
+    for tok in tokens:
+        if (
+            tok["type"] == "paragraph"
+            and before
+            and before["type"] == "shortcode"
+            and not before.get("closing")
+        ):
             tok["_loose"] = True
         if tok["type"] == "shortcode" and tok.get("children"):
             _mark_loose(tok["children"])
-    if tokens and tokens[0]["type"] == "shortcode" and tokens[0].get("children"):
-        _mark_loose(tokens[0]["children"])
+        before = tok
 
 
 def _unplace_nested(tokens: list[Token]) -> None:
