@@ -64,6 +64,7 @@ class Link:
     via: Redirect | None = None  # the redirect a /go/ link went through
     site_path: str | None = None  # the website path, for links to the site outside the document
     page: str = ""
+    near: Redirect | None = None  # a permalink Firebase does not match, but this redirect clearly meant
 
 
 @dataclass(slots=True)
@@ -117,6 +118,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     shortcodes: list[Shortcode] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # Markdown Hugo reads in a way authors rarely mean
     ids: dict[str, Heading] = field(default_factory=dict)
     section: str = ""  # the section directory, e.g. "docs/security"
     is_section: bool = False  # an _index.md

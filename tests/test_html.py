@@ -167,7 +167,7 @@ def it_closes_what_raw_html_left_open_at_the_end_of_the_page(make_site):
 
 
 def it_drops_markdown_between_a_script_open_and_close():
-    cleaned = Sanitizer(lambda tag, attr, value: value)
+    cleaned = Sanitizer(lambda tag, attr, value, n: value)
     assert cleaned.clean("<script>") == "" and cleaned.suppressing
     assert cleaned.clean("</script>") == "" and not cleaned.suppressing
 
@@ -230,9 +230,40 @@ def it_builds_the_real_document_with_every_in_document_link_landing(corpus, tmp_
     assert in_document == []
 
 
-def it_resolves_raw_html_urls_the_model_did_not_collect(make_site):
+def it_finds_raw_html_urls_in_any_letter_case_in_the_model(make_site):
     body = '<A HREF="/docs/b/#b-heading">up</A> <IMG SRC="/images/pic.png" ALT="p">\n'
-    _, log, pages = _render(make_site, body)
+    site, log, pages = _render(make_site, body)
+    assert [link.url for link in site.page("docs/a.md").links] == ["/docs/b/#b-heading"]
     assert '<a href="#b-heading">up</a>' in pages[0]
     assert '<img src="images/pic.png" alt="p">' in pages[0]
     assert log.warnings == []
+
+
+def it_takes_each_raw_html_url_from_the_model_by_its_place_not_its_value(make_site):
+    """The first link is dropped with the <object> around it; the second, with the same URL, is the one
+    written, and its warning names its own line."""
+    body = '<div>\n<object><a href="/docs/gone/">x</a></object>\n<a href="/docs/gone/">y</a>\n</div>\n'
+    _, log, pages = _render(make_site, body)
+    assert '<a href="https://owaspai.org/docs/gone/">y</a>' in pages[0]
+    assert [str(w) for w in log.warnings] == [
+        "content/docs/a.md:7: warning: link /docs/gone/ leads nowhere in the document or site"
+    ]
+
+
+def it_prints_quotes_and_dashes_as_hugo_does_unless_the_site_turns_the_typographer_off(make_site):
+    body = '## It\'s "here" -- now\n\nDon\'t -- "quote" ... <<x>>\n'
+    site, _, pages = _render(make_site, body)
+    assert "<p>Don’t – “quote” … «x»</p>" in pages[0]
+    assert site.page("docs/a.md").headings[1].text == "It’s “here” – now"  # contents and bookmarks too
+    assert site.page("docs/a.md").blocks[0].text == '## It\'s "here" -- now\n'  # the source stays
+    root = site.root
+    (root / "hugo.yaml").write_text(
+        "baseURL: https://owaspai.org/\nmarkup:\n  goldmark:\n    extensions:\n      typographer:\n"
+        "        disable: true\n"
+    )
+    site = build_model(root)
+    log = BuildLog(quiet=True)
+    writer = HtmlWriter(site, Linker(site, log.warn), CopiedImages(site, Path("/nonexistent")), log.warn)
+    html = writer.render_page(site.pages[0])
+    assert '<p>Don\'t -- "quote" ... &lt;&lt;x&gt;&gt;</p>' in html
+    assert 'id="its-here----now"' in html  # and Hugo's id keeps the hyphens

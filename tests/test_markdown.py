@@ -1,10 +1,14 @@
 """The Markdown reader: Hugo shortcodes, heading attributes and the lines of blocks."""
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converter.hugo.markdown import parse_markdown, plain_text, split_attributes
 from converter.hugo.shortcodes import find_close, parse_args, scan_tag
+from converter.hugo.typographer import SUBSTITUTIONS
 
 
 def _types(tokens):
@@ -121,3 +125,56 @@ def it_pairs_shortcode_tags_once_per_text_as_the_scan_does(parts):
         if tag is not None and not (tag.closing or tag.self_closing or tag.escaped):
             assert find_close(text, tag) == find_close(text, tag, limit=len(text))
         pos += 2
+
+
+CONSTRUCTS = Path(__file__).parent / "fixtures" / "hugo_constructs" / "content" / "docs"
+# What Hugo 0.168 (goldmark's Typographer) printed for paragraphs of tests/fixtures/hugo_constructs (the
+# quote count runs through a page, so each paragraph is read with its page)
+HUGO_TYPOGRAPHY = [
+    (
+        "b.md",
+        "Decades",
+        "Intra_word_underscores and strong and emphasis and both and **not closed. Escapes: *not em*, "
+        "\"straight\", 'also', -- no dash, <<no angles. Quote after link: x’s and “quoted link”. Across lines: "
+        "“start of a quote that ends here” and ‘one more’. Decades ’80s and 1990’s; feet 6’ tall; plural "
+        'possessive the players’ ball; it’s ‘hers’. (She said “yes.”) [He said ’no’.] {“braces”} x"y"z '
+        "and ‘a’b’c’. Em—dash and en–dash and –leading and trailing– dashes.",
+    ),
+    (
+        "c.md",
+        "Numbers",
+        "“emphasized quote” and “quote around emphasis” and ‘strong single’. A code “after” code and "
+        "“before” code. Links: “a” ‘b’. Unicode: «existing» and „German“ and ‘already curly’. A tab "
+        '“inside”. Numbers: 1’ 2" 3’’. The ’00s; ‘99; ’tis; ’em; ’net; ’ll. Punctuation: “Hello,” she '
+        "said. ‘Hi!’ he said. “What?” “Yes.” (“paren”) [‘bracket’]. Apostrophe after digit: 1990’s and "
+        "90’s. Quote after dash: –“x”– and -‘y’-.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "marker", "hugo"), HUGO_TYPOGRAPHY)
+def it_sets_quotes_and_dashes_as_hugos_typographer_does(page, marker, hugo):
+    body = (CONSTRUCTS / page).read_text(encoding="utf-8").split("---\n", 2)[2]
+    tokens = parse_markdown(body, 1, SUBSTITUTIONS)
+    para = next(t for t in tokens if t["type"] == "paragraph" and marker in plain_text(t["children"]))
+    shown = " ".join(plain_text(para["children"], typographer=True).split())
+    assert shown == hugo
+    source = " ".join(plain_text(para["children"]).split())  # what Word and sync see: the source
+    assert "--" in source and "'" in source and '"' in source and "—" not in source
+
+
+def it_reads_a_table_as_goldmark_does():
+    tokens = parse_markdown("Intro\n| a | b |\n|:--|--:|\n| [x | y](/z) | 2 | 3 |\nno pipe\n")
+    assert [t["type"] for t in tokens] == ["paragraph", "table"]
+    table = tokens[1]
+    assert table["_line"] == 2
+    head, body = table["children"]
+    assert [c["attrs"]["align"] for c in head["children"]] == ["left", "right"]
+    rows = [[plain_text(c["children"]) for c in row["children"]] for row in body["children"]]
+    assert rows == [["[x", "y](/z)"], ["no pipe", ""]]
+
+
+def it_ends_a_quote_at_a_heading_and_a_paragraph_at_a_line_of_spaces():
+    tokens = parse_markdown("> quote\n## Heading\ntext\n      \nmore\n")
+    assert [t["type"] for t in tokens] == ["block_quote", "heading", "paragraph", "blank_line", "paragraph"]
+    assert [t["_line"] for t in tokens] == [1, 2, 3, 4, 5]

@@ -17,7 +17,7 @@ from converter.urlpolicy import refused_scheme
 
 def clean(*pieces: str) -> str:
     """Pieces fed one by one, as goldmark hands over inline HTML, then what the page left open closed."""
-    s = Sanitizer(lambda tag, attr, value: value)
+    s = Sanitizer(lambda tag, attr, value, n: value)
     return "".join(s.clean(p) for p in pieces) + s.finish()
 
 

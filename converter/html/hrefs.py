@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Heading, Link, Page, Site, Source
-from ..transforms.links import near_permalink, resolve, site_path, split_url
+from ..transforms.links import resolve, site_path, split_url
 from ..transforms.unique_ids import heading_for
 from ..urlpolicy import shown
 
@@ -29,7 +29,6 @@ class LinkStats:
     internal: int = 0
     external: int = 0
     unresolved: list[str] = field(default_factory=list)
-    unsafe: int = 0
 
 
 class Linker:
@@ -51,7 +50,8 @@ class Linker:
         return found.href
 
     def url(self, page: Page, url: str, where: Source) -> Resolved:
-        """A URL that the model did not collect (the navigator's boxes): resolved as a link on `page`."""
+        """A URL that is not in the model (the navigator's boxes, read while the PDF is joined): resolved
+        as the links transform resolves a link on `page`."""
         link = Link(url, "", where, page=page.path)
         resolve(self.site, page, link)
         return self.resolve(link)
@@ -59,7 +59,6 @@ class Linker:
     def resolve(self, link: Link) -> Resolved:
         site = self.site
         if link.kind == "unsafe":
-            self.stats.unsafe += 1
             via = f" (through {site.firebase_rel}:{link.via.line})" if link.via is not None else ""
             self.warn(
                 link.source,
@@ -105,16 +104,16 @@ class Linker:
     def _repair(self, link: Link) -> Resolved | None:
         """A permalink that Firebase would not match (letter case, missing leading '/'), when one
         redirect clearly meant matches: the PDF jumps there, and the warning says what to fix."""
-        near = near_permalink(self.site, link)
-        if near is None or near.rule.target is None:
+        rule = link.near
+        if rule is None or rule.target is None:
             return None
-        fixed = Link(near.rule.source, link.text, link.source, page=link.page)
-        fixed.target = near.rule.target
+        fixed = Link(rule.source, link.text, link.source, page=link.page)
+        fixed.target = rule.target
         found = self.resolve(fixed)
         self.warn(
             link.source,
             "unmatched-permalink",
-            f"link {link.url}: Firebase matches no redirect; it is taken as {near.rule.source} "
+            f"link {link.url}: Firebase matches no redirect; it is taken as {rule.source} "
             "(run aix normalize to fix the source)",
         )
         return found

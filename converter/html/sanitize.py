@@ -79,9 +79,13 @@ SVG_ATTRIBUTES = frozenset(
 )  # fmt: skip
 BOOLEAN = frozenset(("open", "reversed"))
 URL_ATTRIBUTES = frozenset(("href", "src"))
+# The URLs of raw HTML that the model holds (a Link for each href, an Image for each src), numbered per piece
+# and kind in the order html.parser meets them: the reader collects them, the writer finds them by number.
+URL_REFERENCES = {("a", "href"): "link", ("img", "src"): "image", ("source", "src"): "image"}
 
-# (tag, attribute, value) -> new value, or None to drop the attribute
-Rewrite = Callable[[str, str, str], str | None]
+# (tag, attribute, value, n) -> new value, or None to drop the attribute; n numbers the references of the
+# piece being cleaned that have the same kind (URL_REFERENCES), from 0; -1 for other URL attributes
+Rewrite = Callable[[str, str, str, int], str | None]
 
 
 def allowed_element(space: str, tag: str) -> bool:
@@ -108,6 +112,38 @@ class HTMLReader(HTMLParser):
             return self.parse_bogus_comment(i)
 
 
+def url_references(tag: str, attrs: list[tuple[str, str | None]]) -> list[tuple[str, str, str]]:
+    """The (attribute, value, kind) of each URL reference of a start tag, repeated attributes included."""
+    out = []
+    for name, value in attrs:
+        kind = URL_REFERENCES.get((tag, name))
+        if kind is not None and value is not None:
+            out.append((name, value, kind))
+    return out
+
+
+class _References(HTMLReader):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.refs.extend((tag, name, value) for name, value, _ in url_references(tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def html_refs(raw: str) -> list[tuple[str, str, str]]:
+    """The (tag, attribute, value) of every URL reference in a piece of raw HTML, in order."""
+    low = raw.lower()
+    if "<" not in raw or ("href" not in low and "src" not in low):
+        return []
+    parser = _References()
+    parser.feed(raw)
+    parser.close()
+    return parser.refs
+
+
 class Sanitizer(HTMLReader):
     """Streams sanitized HTML out of raw pieces; one instance per page."""
 
@@ -117,6 +153,7 @@ class Sanitizer(HTMLReader):
         self.out: list[str] = []
         self.dropping: list[str] = []  # open elements being dropped with their content
         self.open: list[str] = []  # open elements passed through
+        self.counts = {"link": 0, "image": 0}  # the URL references met in the piece being cleaned
 
     @property
     def suppressing(self) -> bool:
@@ -125,6 +162,7 @@ class Sanitizer(HTMLReader):
 
     def clean(self, raw: str) -> str:
         self.out = []
+        self.counts = {"link": 0, "image": 0}
         self.feed(raw)
         self.close()  # flush text held back in case more of a tag follows; the parser stays usable
         return "".join(self.out)
@@ -144,6 +182,10 @@ class Sanitizer(HTMLReader):
         self._start(tag, attrs, closed=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        numbers: dict[str, int] = {}  # each reference's number, counted as html_refs counts, dropped or not
+        for name, _value, kind in url_references(tag, attrs):
+            numbers.setdefault(name, self.counts[kind])
+            self.counts[kind] += 1
         if self.dropping:
             if tag == self.dropping[-1] and not closed:
                 self.dropping.append(tag)
@@ -159,7 +201,7 @@ class Sanitizer(HTMLReader):
         for name, value in attrs:
             if name not in seen:  # an HTML parser keeps the first of repeated attributes
                 seen.add(name)
-                attribute = self._attribute(space, tag, name, value)
+                attribute = self._attribute(space, tag, name, value, numbers.get(name, -1))
                 if attribute:
                     kept.append(attribute)
         if space == "svg" and closed:
@@ -169,7 +211,7 @@ class Sanitizer(HTMLReader):
         if tag not in VOID:
             self.open.append(tag)  # an HTML parser ignores '/>' on <div/>: it stays open until closed
 
-    def _attribute(self, space: str, tag: str, name: str, value: str | None) -> str | None:
+    def _attribute(self, space: str, tag: str, name: str, value: str | None, n: int) -> str | None:
         """The attribute as it may be written, or None to drop it."""
         if not allowed_attribute(space, tag, name):
             return None
@@ -181,7 +223,7 @@ class Sanitizer(HTMLReader):
         elif name == "style":
             value = clean_style(value)
         elif name in URL_ATTRIBUTES:
-            value = self.rewrite(tag, name, value)  # resolved from the model; the policy decides once more
+            value = self.rewrite(tag, name, value, n)  # resolved from the model; the policy decides once more
             if value is None or refused_scheme(value) is not None:
                 return None
         elif (space == "svg" or tag == "svg") and name != "class" and not safe_attribute_value(value):

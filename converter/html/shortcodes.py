@@ -2,19 +2,18 @@
 
 Each renders what a reader of the website sees, without the website's scripts: tabs become titled blocks,
 cards become linked boxes. An unknown shortcode keeps its inner content and is reported with file:line.
+Renderers see the writer through `Host` only, and keep their own state (the tabs being rendered).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..hugo.pages import IMAGE_ARGS, URL_ARGS
-
-if TYPE_CHECKING:
-    from .writer import HtmlWriter
+from ..model import Image, Link, Page, Source
+from .text import esc
 
 Token = dict[str, Any]
 CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(px|em|rem|%|pt|cm|mm|in)?$")
@@ -40,8 +39,24 @@ ICONS = {
 }
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+class Host(Protocol):
+    """What a shortcode renderer needs from the writer that hosts it."""
+
+    page: Page
+
+    def render(self, tokens: list[Token]) -> str:
+        """The HTML of tokens inside the shortcode (blocks or inlines)."""
+        ...
+
+    def href(self, link: Link) -> str | None:
+        """The href for a model link; None when the link must be text only."""
+        ...
+
+    def img(self, image: Image, alt: str, attrs: str = "") -> str:
+        """The element for a model image, or a visible placeholder."""
+        ...
+
+    def warn(self, where: Source, code: str, message: str) -> None: ...
 
 
 def _args(tok: Token) -> dict[str, str]:
@@ -54,147 +69,152 @@ def _positional(tok: Token) -> list[str]:
     return args if isinstance(args, list) else []
 
 
-def _inner(w: HtmlWriter, tok: Token) -> str:
-    return w.render(tok.get("children") or [])
+class Shortcodes:
+    """Renders shortcode tokens for one writer; one method per shortcode, named in NAMES."""
+
+    def __init__(self, host: Host):
+        self.host = host
+        self.tab_names: list[str] = []  # the titles of the tabs being rendered
+        self.tab_index = 0
+
+    def render(self, tok: Token) -> str:
+        if tok.get("closing"):
+            return ""  # a stray closing tag: aix check reports it
+        method = NAMES.get(tok["name"])
+        if method is not None:
+            return method(self, tok)
+        host = self.host
+        source = host.page.shortcodes[tok["_shortcode"]].source
+        host.warn(
+            source, "unknown-shortcode", f"shortcode {tok['name']} is not known to aix; its content is kept"
+        )
+        inner = self._inner(tok)
+        if tok.get("inline"):
+            return inner
+        return (
+            f'<div class="shortcode-{esc(tok["name"].replace("/", "-"))}">\n{inner}</div>\n' if inner else ""
+        )
+
+    def _inner(self, tok: Token) -> str:
+        return self.host.render(tok.get("children") or [])
+
+    def _markdownified(self, tok: Token) -> str:
+        """The inner content as hextra's `.InnerDeindent | markdownify` gives it: Hugo's markdownify drops
+        the <p> around a result that is one paragraph (TrimShortHTML)."""
+        blocks = [t for t in tok.get("children") or [] if t["type"] != "blank_line"]
+        if len(blocks) == 1 and blocks[0]["type"] == "paragraph":
+            return self.host.render(blocks[0]["children"]) + "\n"
+        return self._inner(tok)
+
+    def _link_href(self, tok: Token) -> str | None:
+        """The href of the shortcode's link argument, from the Link pages.py made of it."""
+        args = _args(tok)
+        n = sum(isinstance(args.get(k), str) for k in URL_ARGS)
+        return self.host.href(self.host.page.links[tok["_link"]]) if n else None
+
+    def _image(self, tok: Token, alt: str, attrs: str = "") -> str:
+        args = _args(tok)
+        if not any(isinstance(args.get(k), str) for k in IMAGE_ARGS):
+            return ""
+        return self.host.img(self.host.page.images[tok["_image"]], alt, attrs)
+
+    def callout(self, tok: Token) -> str:
+        args = _args(tok)
+        kind = args.get("type", "default")
+        kind = kind if kind in CALLOUT_TYPES else "default"
+        emoji = f'<span class="callout-emoji">{esc(args["emoji"])}</span>' if args.get("emoji") else ""
+        inner = self._markdownified(tok)
+        return f'<div class="callout callout-{kind}">{emoji}<div class="callout-body">{inner}</div></div>\n'
+
+    def cards(self, tok: Token) -> str:
+        return f'<div class="cards">\n{self._inner(tok)}</div>\n'
+
+    def card(self, tok: Token) -> str:
+        args = _args(tok)
+        title = args.get("title", "")
+        icon = ICONS.get(args.get("icon", ""), "")
+        body = self._image(tok, title)
+        body += f'<span class="card-title">{esc(icon + " " if icon else "")}{esc(title)}</span>'
+        if args.get("subtitle"):
+            body += f'<span class="card-subtitle">{esc(args["subtitle"])}</span>'
+        href = self._link_href(tok)
+        if href is None:
+            return f'<div class="card">{body}</div>\n'
+        return f'<a class="card" href="{esc(href)}">{body}</a>\n'
+
+    def image_centered(self, tok: Token) -> str:
+        return f'<div class="image-centered">{self._image(tok, _args(tok).get("alt", ""))}</div>\n'
+
+    def image_left(self, tok: Token) -> str:
+        size = _args(tok).get("size", "")
+        style = f' style="width: {esc(size)}"' if CSS_LENGTH.match(size) else ""
+        return f'<div class="image-left">{self._image(tok, _args(tok).get("alt", ""), style)}</div>\n'
+
+    def figure(self, tok: Token) -> str:
+        args = _args(tok)
+        caption = f"<figcaption>{esc(args['caption'])}</figcaption>" if args.get("caption") else ""
+        img = self._image(tok, args.get("alt", ""))
+        href = self._link_href(tok)
+        if href is not None:
+            img = f'<a href="{esc(href)}">{img}</a>'
+        return f"<figure>{img}{caption}</figure>\n"
+
+    def spacer(self, tok: Token) -> str:
+        height = _args(tok).get("height", "")
+        px = int(height) if height.isdigit() else 10
+        return f'<div class="spacer" style="height: {min(px, 200)}px"></div>\n'
+
+    def tabs(self, tok: Token) -> str:
+        items = _args(tok).get("items", "")
+        self.tab_names = [name.strip() for name in items.split(",")] if items else []
+        self.tab_index = 0
+        return f'<div class="tabs">\n{self._inner(tok)}</div>\n'
+
+    def tab(self, tok: Token) -> str:
+        args = _args(tok)
+        names, index = self.tab_names, self.tab_index
+        name = args.get("name") or (names[index] if index < len(names) else "")
+        self.tab_index = index + 1
+        title = f'<p class="tab-title">{esc(name)}</p>' if name else ""
+        return f'<div class="tab">{title}\n{self._markdownified(tok)}</div>\n'
+
+    def details(self, tok: Token) -> str:
+        title = _args(tok).get("title") or (_positional(tok) or ["Details"])[0]
+        return f"<details open><summary>{esc(title)}</summary>\n{self._markdownified(tok)}</details>\n"
+
+    def icon(self, tok: Token) -> str:
+        name = _args(tok).get("name") or (_positional(tok) or [""])[0]
+        return f'<span class="icon" title="{esc(name)}">{esc(ICONS.get(name, ""))}</span>'
+
+    def steps(self, tok: Token) -> str:
+        return f'<div class="steps">\n{self._inner(tok)}</div>\n'
+
+    def youtube(self, tok: Token) -> str:
+        video = _args(tok).get("id") or (_positional(tok) or [""])[0]
+        url = f"https://www.youtube.com/watch?v={video}"
+        return f'<p class="video"><a href="{esc(url)}">▶ {esc(url)}</a></p>\n'
+
+    def badge(self, tok: Token) -> str:
+        content = _args(tok).get("content") or (_positional(tok) or [""])[0]
+        return f'<span class="badge">{esc(content)}</span>'
 
 
-def _link_href(w: HtmlWriter, tok: Token) -> str | None:
-    """The href of the shortcode's link argument, from the Link pages.py made of it."""
-    args = _args(tok)
-    n = sum(isinstance(args.get(k), str) for k in URL_ARGS)
-    return w.href(w.page.links[tok["_link"]]) if n else None
-
-
-def _image(w: HtmlWriter, tok: Token, alt: str, attrs: str = "") -> str:
-    args = _args(tok)
-    if not any(isinstance(args.get(k), str) for k in IMAGE_ARGS):
-        return ""
-    return w.img(w.page.images[tok["_image"]], alt, attrs)
-
-
-def callout(w: HtmlWriter, tok: Token) -> str:
-    args = _args(tok)
-    kind = args.get("type", "default")
-    kind = kind if kind in CALLOUT_TYPES else "default"
-    emoji = f'<span class="callout-emoji">{esc(args["emoji"])}</span>' if args.get("emoji") else ""
-    return (
-        f'<div class="callout callout-{kind}">{emoji}<div class="callout-body">{_inner(w, tok)}</div></div>\n'
-    )
-
-
-def cards(w: HtmlWriter, tok: Token) -> str:
-    return f'<div class="cards">\n{_inner(w, tok)}</div>\n'
-
-
-def card(w: HtmlWriter, tok: Token) -> str:
-    args = _args(tok)
-    title = args.get("title", "")
-    icon = ICONS.get(args.get("icon", ""), "")
-    body = _image(w, tok, title)
-    body += f'<span class="card-title">{esc(icon + " " if icon else "")}{esc(title)}</span>'
-    if args.get("subtitle"):
-        body += f'<span class="card-subtitle">{esc(args["subtitle"])}</span>'
-    href = _link_href(w, tok)
-    if href is None:
-        return f'<div class="card">{body}</div>\n'
-    return f'<a class="card" href="{esc(href)}">{body}</a>\n'
-
-
-def image_centered(w: HtmlWriter, tok: Token) -> str:
-    return f'<div class="image-centered">{_image(w, tok, _args(tok).get("alt", ""))}</div>\n'
-
-
-def image_left(w: HtmlWriter, tok: Token) -> str:
-    size = _args(tok).get("size", "")
-    style = f' style="width: {esc(size)}"' if CSS_LENGTH.match(size) else ""
-    return f'<div class="image-left">{_image(w, tok, _args(tok).get("alt", ""), style)}</div>\n'
-
-
-def figure(w: HtmlWriter, tok: Token) -> str:
-    args = _args(tok)
-    caption = f"<figcaption>{esc(args['caption'])}</figcaption>" if args.get("caption") else ""
-    img = _image(w, tok, args.get("alt", ""))
-    href = _link_href(w, tok)
-    if href is not None:
-        img = f'<a href="{esc(href)}">{img}</a>'
-    return f"<figure>{img}{caption}</figure>\n"
-
-
-def spacer(w: HtmlWriter, tok: Token) -> str:
-    height = _args(tok).get("height", "")
-    px = int(height) if height.isdigit() else 10
-    return f'<div class="spacer" style="height: {min(px, 200)}px"></div>\n'
-
-
-def tabs(w: HtmlWriter, tok: Token) -> str:
-    items = _args(tok).get("items", "")
-    w.tab_names = [name.strip() for name in items.split(",")] if items else []
-    w.tab_index = 0
-    return f'<div class="tabs">\n{_inner(w, tok)}</div>\n'
-
-
-def tab(w: HtmlWriter, tok: Token) -> str:
-    args = _args(tok)
-    names, index = w.tab_names, w.tab_index
-    name = args.get("name") or (names[index] if index < len(names) else "")
-    w.tab_index = index + 1
-    title = f'<p class="tab-title">{esc(name)}</p>' if name else ""
-    return f'<div class="tab">{title}\n{_inner(w, tok)}</div>\n'
-
-
-def details(w: HtmlWriter, tok: Token) -> str:
-    title = _args(tok).get("title") or (_positional(tok) or ["Details"])[0]
-    return f"<details open><summary>{esc(title)}</summary>\n{_inner(w, tok)}</details>\n"
-
-
-def icon(w: HtmlWriter, tok: Token) -> str:
-    name = _args(tok).get("name") or (_positional(tok) or [""])[0]
-    return f'<span class="icon" title="{esc(name)}">{esc(ICONS.get(name, ""))}</span>'
-
-
-def steps(w: HtmlWriter, tok: Token) -> str:
-    return f'<div class="steps">\n{_inner(w, tok)}</div>\n'
-
-
-def youtube(w: HtmlWriter, tok: Token) -> str:
-    video = _args(tok).get("id") or (_positional(tok) or [""])[0]
-    url = f"https://www.youtube.com/watch?v={video}"
-    return f'<p class="video"><a href="{esc(url)}">▶ {esc(url)}</a></p>\n'
-
-
-def badge(w: HtmlWriter, tok: Token) -> str:
-    content = _args(tok).get("content") or (_positional(tok) or [""])[0]
-    return f'<span class="badge">{esc(content)}</span>'
-
-
-SHORTCODES: dict[str, Callable[[HtmlWriter, Token], str]] = {
-    "callout": callout,
-    "cards": cards,
-    "card": card,
-    "small-card": card,
-    "sponsor-card": card,
-    "image-centered": image_centered,
-    "image-left": image_left,
-    "figure": figure,
-    "spacer": spacer,
-    "tabs": tabs,
-    "tab": tab,
-    "html-tab": tab,
-    "details": details,
-    "icon": icon,
-    "steps": steps,
-    "youtube": youtube,
-    "badge": badge,
+NAMES: dict[str, Callable[[Shortcodes, Token], str]] = {
+    "callout": Shortcodes.callout,
+    "cards": Shortcodes.cards,
+    "card": Shortcodes.card,
+    "small-card": Shortcodes.card,
+    "sponsor-card": Shortcodes.card,
+    "image-centered": Shortcodes.image_centered,
+    "image-left": Shortcodes.image_left,
+    "figure": Shortcodes.figure,
+    "spacer": Shortcodes.spacer,
+    "tabs": Shortcodes.tabs,
+    "tab": Shortcodes.tab,
+    "html-tab": Shortcodes.tab,
+    "details": Shortcodes.details,
+    "icon": Shortcodes.icon,
+    "steps": Shortcodes.steps,
+    "youtube": Shortcodes.youtube,
+    "badge": Shortcodes.badge,
 }
-
-
-def render_shortcode(w: HtmlWriter, tok: Token) -> str:
-    render = SHORTCODES.get(tok["name"])
-    if render is not None:
-        return render(w, tok)
-    source = w.page.shortcodes[tok["_shortcode"]].source
-    w.warn(source, "unknown-shortcode", f"shortcode {tok['name']} is not known to aix; its content is kept")
-    inner = _inner(w, tok)
-    if tok.get("inline"):
-        return inner
-    return f'<div class="shortcode-{esc(tok["name"].replace("/", "-"))}">\n{inner}</div>\n' if inner else ""

@@ -1,8 +1,9 @@
-"""HTML out: one method per token type, as mistune's HTML renderer has, over the model's pages.
+"""HTML out: one method per token type (``block_<type>``, ``inline_<type>``), over the model's pages.
 
 A page renders as a ``<section class="chapter">`` that starts with its title as ``<h1>``. Headings carry
 the document-wide id (transforms/unique_ids.py) and the Hugo id (``data-hugo-id``). Every link goes through the Linker
-(hrefs.py) and every image through an ImagePolicy, so the one-file HTML and the PDF differ only there.
+(hrefs.py) and every image through an ImagePolicy, so the one-file HTML and the PDF differ only there. The
+writer reads the model only: links and images, those of raw HTML too, are the ones the reader collected.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import html
 from typing import Any
 
 from ..hugo.markdown import plain_text
-from ..model import Heading, Image, Link, Page, Site, Source
-from ..transforms.images import image_file, image_problem
-from ..transforms.links import resolve
+from ..model import Heading, Image, Link, Page, Site
+from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
 from .sanitize import Sanitizer
-from .shortcodes import render_shortcode
+from .shortcodes import Shortcodes
+from .text import esc, text_of
+
+__all__ = ["HtmlWriter", "ImagePolicy", "esc"]
 
 Token = dict[str, Any]
 
@@ -34,15 +37,6 @@ class ImagePolicy:
         return None if src is None else f'<img src="{esc(src)}" alt="{esc(alt)}"{attrs}>'
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def text_of(raw: str) -> str:
-    """Markdown text as mistune keeps it (entities as written) to escaped HTML text."""
-    return html.escape(html.unescape(raw), quote=False)
-
-
 class HtmlWriter:
     """Renders the pages of a site; one instance per output document."""
 
@@ -53,10 +47,8 @@ class HtmlWriter:
         self.warn = warn
         self.page: Page
         self.raw: Sanitizer
-        self.html_index = [0, 0]  # the next link and image of the raw HTML being cleaned
-        self.raw_token: Token = {}
-        self.tab_names: list[str] = []  # the titles of the tabs being rendered
-        self.tab_index = 0
+        self.raw_token: Token = {}  # the raw HTML being cleaned
+        self.shortcodes = Shortcodes(self)
 
     # pages
     def render_page(self, page: Page, blocks: list | None = None, title: bool = True) -> str:
@@ -79,16 +71,18 @@ class HtmlWriter:
         for tok in tokens:
             if self.raw.suppressing and tok["type"] not in ("inline_html", "block_html"):
                 continue
-            method = getattr(self, tok["type"], None)
+            method = self._method(tok)
             out.append(method(tok) if method else self.render(tok.get("children") or []))
         return "".join(out)
 
-    def where(self, tok: Token) -> Source:
-        line = tok.get("_line") or self.page.body_line
-        return Source(self.page.rel, line)
+    def _method(self, tok: Token):
+        kind = tok["type"]
+        if kind == "shortcode":
+            return self.inline_shortcode if tok.get("inline") else self.block_shortcode
+        return getattr(self, "block_" + kind, None) or getattr(self, "inline_" + kind, None)
 
     # blocks
-    def heading(self, tok: Token) -> str:
+    def block_heading(self, tok: Token) -> str:
         h = self.page.headings[tok["_heading"]]
         level = min(h.level, 6)
         return (
@@ -96,13 +90,15 @@ class HtmlWriter:
             f"{self.render(tok.get('children') or [])}</h{level}>\n"
         )
 
-    def paragraph(self, tok: Token) -> str:
+    def block_paragraph(self, tok: Token) -> str:
+        if tok.get("_loose"):
+            return f"{self.render(tok['children'])}\n"  # Hugo's page has it in no <p> (markdown._mark_loose)
         return f"<p>{self.render(tok['children'])}</p>\n"
 
-    def block_text(self, tok: Token) -> str:
+    def block_block_text(self, tok: Token) -> str:
         return self.render(tok["children"])
 
-    def list(self, tok: Token) -> str:
+    def block_list(self, tok: Token) -> str:
         attrs = tok["attrs"]
         if attrs.get("ordered"):
             start = attrs.get("start")
@@ -111,7 +107,7 @@ class HtmlWriter:
             tag, open_ = "ul", "<ul>"
         return f"{open_}\n{self.render(tok['children'])}</{tag}>\n"
 
-    def list_item(self, tok: Token) -> str:
+    def block_list_item(self, tok: Token) -> str:
         children = tok["children"]
         task = _task(children)
         if task is not None:
@@ -119,80 +115,81 @@ class HtmlWriter:
             return f'<li class="task"><span class="box">{box}</span> {self.render(children)}</li>\n'
         return f"<li>{self.render(children)}</li>\n"
 
-    task_list_item = list_item
+    block_task_list_item = block_list_item
 
-    def block_quote(self, tok: Token) -> str:
+    def block_block_quote(self, tok: Token) -> str:
         return f"<blockquote>\n{self.render(tok['children'])}</blockquote>\n"
 
-    def block_code(self, tok: Token) -> str:
+    def block_block_code(self, tok: Token) -> str:
         info = (tok.get("attrs") or {}).get("info") or ""
         lang = info.split()[0] if info.strip() else ""
         cls = f' class="language-{esc(lang)}"' if lang else ""
         return f"<pre><code{cls}>{html.escape(tok['raw'], quote=False)}</code></pre>\n"
 
-    def block_html(self, tok: Token) -> str:
-        self.html_index, self.raw_token = [tok["_link"], tok["_image"]], tok
+    def block_block_html(self, tok: Token) -> str:
+        self.raw_token = tok
         return self.raw.clean(tok["raw"])
 
-    def thematic_break(self, tok: Token) -> str:
+    def block_thematic_break(self, tok: Token) -> str:
         return "<hr>\n"
 
-    def blank_line(self, tok: Token) -> str:
+    def block_blank_line(self, tok: Token) -> str:
         return ""
 
-    def table(self, tok: Token) -> str:
+    def block_table(self, tok: Token) -> str:
         head = next((c for c in tok["children"] if c["type"] == "table_head"), None)
         cols = len(head["children"]) if head else 0
         wide = " wide" if cols >= 4 else ""
         return f'<table class="cols-{cols}{wide}">\n{self.render(tok["children"])}</table>\n'
 
-    def table_head(self, tok: Token) -> str:
+    def block_table_head(self, tok: Token) -> str:
         return f"<thead><tr>{self.render(tok['children'])}</tr></thead>\n"
 
-    def table_body(self, tok: Token) -> str:
+    def block_table_body(self, tok: Token) -> str:
         return f"<tbody>\n{self.render(tok['children'])}</tbody>\n"
 
-    def table_row(self, tok: Token) -> str:
+    def block_table_row(self, tok: Token) -> str:
         return f"<tr>{self.render(tok['children'])}</tr>\n"
 
-    def table_cell(self, tok: Token) -> str:
+    def block_table_cell(self, tok: Token) -> str:
         attrs = tok.get("attrs") or {}
         tag = "th" if attrs.get("head") else "td"
         align = f' class="{attrs["align"]}"' if attrs.get("align") else ""
         return f"<{tag}{align}>{self.render(tok['children'])}</{tag}>"
 
-    def shortcode(self, tok: Token) -> str:
-        if tok.get("closing"):
-            return ""  # a stray closing tag: aix check reports it
-        return render_shortcode(self, tok)
+    def block_shortcode(self, tok: Token) -> str:
+        return self.shortcodes.render(tok)
 
     # inline
-    def text(self, tok: Token) -> str:
-        return text_of(tok["raw"])
+    def inline_text(self, tok: Token) -> str:
+        return text_of(tok.get("typo", tok["raw"]))  # as goldmark's Typographer prints it, when it is on
 
-    def emphasis(self, tok: Token) -> str:
+    def inline_emphasis(self, tok: Token) -> str:
         return f"<em>{self.render(tok['children'])}</em>"
 
-    def strong(self, tok: Token) -> str:
+    def inline_strong(self, tok: Token) -> str:
         return f"<strong>{self.render(tok['children'])}</strong>"
 
-    def strikethrough(self, tok: Token) -> str:
+    def inline_strikethrough(self, tok: Token) -> str:
         return f"<del>{self.render(tok['children'])}</del>"
 
-    def codespan(self, tok: Token) -> str:
+    def inline_codespan(self, tok: Token) -> str:
         return f"<code>{html.escape(tok['raw'], quote=False)}</code>"
 
-    def linebreak(self, tok: Token) -> str:
+    def inline_linebreak(self, tok: Token) -> str:
         return "<br>\n"
 
-    def softbreak(self, tok: Token) -> str:
+    def inline_softbreak(self, tok: Token) -> str:
         return "\n"
 
-    def inline_html(self, tok: Token) -> str:
-        self.html_index, self.raw_token = [tok["_link"], tok["_image"]], tok
+    def inline_inline_html(self, tok: Token) -> str:
+        self.raw_token = tok
         return self.raw.clean(tok["raw"])
 
-    def link(self, tok: Token) -> str:
+    def inline_shortcode(self, tok: Token) -> str:
+        return self.shortcodes.render(tok)
+
+    def inline_link(self, tok: Token) -> str:
         href = self.href(self.page.links[tok["_link"]])
         inner = self.render(tok.get("children") or [])
         if href is None:
@@ -201,9 +198,15 @@ class HtmlWriter:
         title_attr = f' title="{esc(title)}"' if title else ""
         return f'<a href="{esc(href)}"{title_attr}>{inner}</a>'
 
-    def image(self, tok: Token) -> str:
+    def inline_image(self, tok: Token) -> str:
+        """An image; with a title, the image and the title as its caption, as hextra's image hook shows it
+        (a <figure>; spans here, since the image stands inside a paragraph)."""
         image = self.page.images[tok["_image"]]
-        return self.img(image, plain_text(tok.get("children")))
+        element = self.img(image, plain_text(tok.get("children"), typographer=True))
+        title = (tok.get("attrs") or {}).get("title")
+        if not title:
+            return element
+        return f'<span class="figure">{element}<span class="figcaption">{esc(title)}</span></span>'
 
     # links and images, shared with shortcodes and raw HTML
     def href(self, link: Link) -> str | None:
@@ -217,35 +220,24 @@ class HtmlWriter:
             return f'<span class="missing-image">[image not available: {esc(image.src)}]</span>'
         return element
 
-    def _raw_url(self, tag: str, attr: str, value: str) -> str | None:
-        """URLs inside raw HTML, taken from the model in the order pages.py collected them (a URL the
-        model did not collect is resolved here, the same way)."""
+    def _raw_url(self, tag: str, attr: str, value: str, n: int) -> str | None:
+        """The URL to write for the n-th link or image of the raw HTML being cleaned: the model's node of
+        that number (pages.py collected them in the order the sanitizer meets them). A URL the model does
+        not hold (html.parser read the piece differently in the state a previous piece left) is dropped."""
+        refs = self.raw_token.get("_refs") or {}
         if tag == "a" and attr == "href":
-            link = _next(self.page.links, self.html_index, 0, value)
-            if link is None:
-                link = Link(value, "", self.where(self.raw_token), origin="html", page=self.page.path)
-                resolve(self.site, self.page, link)
-            return self.href(link)
+            numbers = refs.get("link") or []
+            return self.href(self.page.links[numbers[n]]) if 0 <= n < len(numbers) else None
         if tag in ("img", "source") and attr == "src":
-            image = _next(self.page.images, self.html_index, 1, value)
-            if image is None:
-                image = Image(value, "", self.where(self.raw_token), page=self.page.path)
-                image.file = image_file(self.site, self.page, value)
+            numbers = refs.get("image") or []
+            if not 0 <= n < len(numbers):
+                return None
+            image = self.page.images[numbers[n]]
             src = self.images.src(image)
             if src is None:
                 self.warn(image.source, "missing-image", image_problem(self.site, self.page, image))
-                return None
             return src
         return None  # other URLs (poster, background, cite, ...) are not followed
-
-
-def _next(nodes: list, index: list[int], which: int, value: str):
-    """The model's next link or image of the raw HTML being cleaned, when it is the one at hand."""
-    at = index[which]
-    if at < len(nodes) and (nodes[at].url if which == 0 else nodes[at].src) == value:
-        index[which] += 1
-        return nodes[at]
-    return None
 
 
 def _task(children: list[Token]) -> tuple[str, list[Token]] | None:
@@ -259,4 +251,6 @@ def _task(children: list[Token]) -> tuple[str, list[Token]] | None:
         return None
     box = "☐" if text["raw"][1] == " " else "☑"
     rest = {**text, "raw": text["raw"][4:]}
+    if "typo" in text:
+        rest["typo"] = text["typo"][4:]
     return box, [{**first, "children": [rest, *first["children"][1:]]}, *children[1:]]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import html.entities
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import mistune
@@ -17,11 +19,12 @@ from mistune.block_parser import BlockParser
 from mistune.core import BlockState
 from mistune.inline_parser import InlineParser
 from mistune.plugins.formatting import strikethrough
-from mistune.plugins.table import table
 from mistune.plugins.task_lists import task_lists
 from mistune.util import escape_url
 
 from ..errors import InputError
+from . import typographer as typo
+from .blocks import PositionedBlockParser
 from .shortcodes import PAIRED, find_close, scan_tag
 
 Token = dict[str, Any]
@@ -47,37 +50,6 @@ def _nested(state, offset: int) -> int:
 class _Overflow(Exception):
     def __init__(self, offset: int):
         self.offset = offset
-
-
-class _PositionedState(BlockState):
-    """Block state that remembers where each paragraph starts."""
-
-    def add_paragraph(self, text: str) -> None:
-        last = self.last_token()
-        if last and last["type"] == "paragraph":
-            last["text"] += text
-        else:
-            self.tokens.append({"type": "paragraph", "text": text, "_pos": self.cursor})
-
-
-class _PositionedBlockParser(BlockParser):
-    """Block parser that stamps each token with the offset where its match began."""
-
-    state_cls = _PositionedState
-
-    def parse_method(self, m, state):
-        n = len(state.tokens)
-        end = super().parse_method(m, state)
-        for tok in state.tokens[max(n - 2, 0) :]:  # mistune may insert a token just before the last one
-            tok.setdefault("_pos", m.start())
-        return end
-
-    def _parse_indent_code_fast(self, state):
-        n, pos = len(state.tokens), state.cursor
-        end = super()._parse_indent_code_fast(state)
-        for tok in state.tokens[n:]:
-            tok.setdefault("_pos", pos)
-        return end
 
 
 def _shortcode_block(block: BlockParser, m: re.Match, state: BlockState) -> int | None:
@@ -193,16 +165,10 @@ def linkify(md: mistune.Markdown) -> None:
     md.inline.register("linkify", LINKIFY, _linkify, start_chars=("h", "w"))
 
 
-def _tables_everywhere(md: mistune.Markdown) -> None:
-    """goldmark reads tables inside list items and block quotes too."""
-    for rules in (md.block.list_rules, md.block.block_quote_rules):
-        rules.insert(rules.index("blank_line"), "table")
-
-
 @functools.cache
 def _markdown() -> mistune.Markdown:
-    md = mistune.Markdown(renderer=None, block=_PositionedBlockParser(), inline=InlineParser())
-    for plugin in (table, strikethrough, linkify, task_lists, shortcodes, _tables_everywhere):
+    md = mistune.Markdown(renderer=None, block=PositionedBlockParser(), inline=InlineParser())
+    for plugin in (strikethrough, linkify, task_lists, shortcodes, typo.register):
         plugin(md)
     return md
 
@@ -235,8 +201,13 @@ def split_attributes(text: str) -> tuple[str, dict[str, str]]:
 NEWLINE = re.compile("\n")
 
 
-def parse_markdown(text: str, first_line: int = 1) -> list[Token]:
-    """Parse a page body into mistune tokens; top-level tokens carry '_line' (the file line they start on)."""
+def parse_markdown(
+    text: str, first_line: int = 1, typographer: Mapping[str, str] | None = None
+) -> list[Token]:
+    """Parse a page body into mistune tokens; top-level tokens carry '_line' (the file line they start on).
+
+    With `typographer` (the site's substitutions, typographer.substitutions), text tokens where goldmark's
+    Typographer changes something carry the text Hugo shows as 'typo'; 'raw' stays the source."""
     md = _markdown()
     src = text.replace("\r\n", "\n").replace("\r", "\n")
     if not src.endswith("\n"):
@@ -249,9 +220,11 @@ def parse_markdown(text: str, first_line: int = 1) -> list[Token]:
     except _Overflow as e:
         raise TooDeep(bisect.bisect_right(starts, e.offset) - 1 + first_line) from None
     _place(state.tokens, 0, starts, first_line)
+    _mark_loose(state.tokens)
+    typo.reset(state.env)
     for tok in state.tokens:
         try:
-            _inline(md, [tok], state.env)
+            _inline(md, [tok], state.env, typographer)
         except _Overflow:
             raise TooDeep(tok["_line"]) from None  # inline: the line of the block that holds it
     return state.tokens
@@ -277,6 +250,24 @@ def _place(tokens: list[Token], base: int, starts: list[int], first_line: int) -
             tok["_line"] = last
 
 
+def _mark_loose(tokens: list[Token]) -> None:
+    """Mark paragraphs that start on the line after a block shortcode's last line: Hugo puts the shortcode
+    in a paragraph as a placeholder, so that text is in the same <p> as the shortcode's HTML, which a
+    browser (and lxml) closes before the shortcode's first block: the text stands in no <p> of its own."""
+    before: Token | None = None
+    for tok in tokens:
+        if (
+            tok["type"] == "paragraph"
+            and before
+            and before["type"] == "shortcode"
+            and not before.get("closing")
+        ):
+            tok["_loose"] = True
+        if tok["type"] == "shortcode" and tok.get("children"):
+            _mark_loose(tok["children"])
+        before = tok
+
+
 def _unplace_nested(tokens: list[Token]) -> None:
     """Order the blocks inside lists and quotes too (their offsets are relative to their own text)."""
     for tok in tokens:
@@ -289,31 +280,56 @@ def _unplace_nested(tokens: list[Token]) -> None:
             _unplace_nested(children)
 
 
-def _inline(md: mistune.Markdown, tokens: list[Token], env) -> None:
+def _inline(md: mistune.Markdown, tokens: list[Token], env, subs: Mapping[str, str] | None) -> None:
     for tok in tokens:
         if "children" in tok:
-            if tok.get("type") != "shortcode" or not tok.get("inline"):
-                _inline(md, tok["children"], env)
+            if tok["type"] == "shortcode" and tok.get("inline"):
+                continue  # parsed with the paragraph that holds it
+            if tok["type"] == "shortcode" and tok.get("delim", "<") == "<":
+                outer = typo.reset(env)  # Hugo renders {{< >}} content as a document of its own
+                _inline(md, tok["children"], env, subs)
+                env[typo.QUOTES] = outer
+            else:
+                _inline(md, tok["children"], env, subs)
         elif "text" in tok:
             text = tok.pop("text")
             if tok["type"] == "heading":
                 text, attrs = split_attributes(text.strip())
                 if attrs:
                     tok["attrs"].update(attrs)
-            tok["children"] = md.inline(text.strip(" \r\n\t\f"), env)
+            tok["children"] = typo.settle(md.inline(text.strip(" \r\n\t\f"), env), subs)
+            if tok.pop("_code_pipes", False):
+                for child in tok["children"]:
+                    if child["type"] == "codespan":
+                        child["raw"] = child["raw"].replace("\\|", "|")
+
+
+ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{0,31}));")
+
+
+def unescape(text: str) -> str:
+    """Character references as CommonMark (and goldmark) reads them: named ones of HTML5 and numeric ones,
+    each with its semicolon (`&not` of `&notanentity;` stays, where html.unescape takes it for `&not;`)."""
+
+    def character(m: re.Match) -> str:
+        if m.group(3):
+            return html.entities.html5.get(m.group(3) + ";", m.group(0))
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return ENTITY.sub(character, text) if "&" in text else text
 
 
 def plain_text(children: list[Token] | None, breaks: str = " ", typographer: bool = False) -> str:
     """The text a reader sees: link and emphasis reduced to their text, raw HTML tags dropped.
 
-    With typographer, dashes come out as goldmark's Typographer extension (on in Hugo by default)
-    prints them, which matters for anchors: '--' is a dash, not two hyphens."""
+    With typographer, quotes and dashes as goldmark's Typographer prints them (when the tokens were parsed
+    with it), which matters for anchors too: '--' is a dash, not two hyphens."""
     out: list[str] = []
     for tok in children or ():
         kind = tok["type"]
         if kind == "text":
-            text = html.unescape(tok["raw"])
-            out.append(_typographic(text) if typographer else text)
+            out.append(unescape(tok.get("typo", tok["raw"]) if typographer else tok["raw"]))
         elif kind == "codespan":
             out.append(tok["raw"])
         elif kind in ("linebreak", "softbreak"):
@@ -323,10 +339,6 @@ def plain_text(children: list[Token] | None, breaks: str = " ", typographer: boo
         elif "children" in tok:
             out.append(plain_text(tok["children"], breaks, typographer))
     return "".join(out)
-
-
-def _typographic(text: str) -> str:
-    return text.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
 
 
 def anchor_text(children: list[Token] | None, typographer: bool = True) -> str:

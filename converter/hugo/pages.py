@@ -6,9 +6,10 @@ import html
 import re
 from urllib.parse import unquote
 
-from ..html.sanitize import HTMLReader
-from ..model import Block, Heading, Image, Link, Page, Shortcode, Site, Source
+from ..html.sanitize import html_refs
+from ..model import Block, Finding, Heading, Image, Link, Page, Shortcode, Site, Source
 from ..transforms.anchors import section_number
+from . import typographer
 from .markdown import Token, TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
 
 ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -19,22 +20,15 @@ NODES = frozenset(("heading", "link", "image", "shortcode", "inline_html", "bloc
 
 
 def parse_pages(site: Site) -> None:
-    typographer = not _get(site.config, "markup", "goldmark", "extensions", "typographer", "disable")
+    subs = typographer.substitutions(site.config)
     for page in site.pages:
-        parse_page(page, typographer)
+        parse_page(page, subs)
 
 
-def _get(config: dict, *keys: str):
-    for key in keys:
-        if not isinstance(config, dict):
-            return None
-        config = config.get(key)
-    return config
-
-
-def parse_page(page: Page, typographer: bool = True) -> None:
+def parse_page(page: Page, subs: dict[str, str] | None = typographer.SUBSTITUTIONS) -> None:
+    """`subs`: the Typographer's substitutions (None: the site turns it off)."""
     try:
-        tokens = parse_markdown(page.body, page.body_line)
+        tokens = parse_markdown(page.body, page.body_line, subs)
     except TooDeep as e:
         e.where = f"{page.rel}:{e.line}"
         raise
@@ -46,7 +40,7 @@ def parse_page(page: Page, typographer: bool = True) -> None:
         end = max(end, start)
         text = "".join(lines[start - page.body_line : end - page.body_line + 1])
         page.blocks.append(Block(tok["type"], tok, start, end, text))
-    page.headings, page.links, page.images, page.shortcodes = [], [], [], []
+    page.headings, page.links, page.images, page.shortcodes, page.notes = [], [], [], [], []
     m = TITLE_KEY.search(page.front_matter_raw)
     title_line = page.front_matter_raw.count("\n", 0, m.start()) + 1 if m else 1
     page.headings.append(
@@ -61,7 +55,7 @@ def parse_page(page: Page, typographer: bool = True) -> None:
             markdown=page.title,
         )
     )
-    walker = _Collector(page, typographer)
+    walker = _Collector(page, subs is not None)
     for block in page.blocks:
         walker.locator = _Locator(block.text, block.line)
         walker.walk([block.token], scope=0)
@@ -117,6 +111,8 @@ class _Collector:
                     len(self.page.images),
                     len(self.page.shortcodes),
                 )
+            if "_notes" in tok:
+                self.notes(tok)
             if kind == "heading":
                 self.heading(tok, scope)
             elif kind == "link":
@@ -127,14 +123,22 @@ class _Collector:
                 scope = self.shortcode(tok, scope)
                 continue
             elif kind in ("inline_html", "block_html"):
-                self.raw_html(tok["raw"])
+                self.raw_html(tok)
             if "children" in tok and kind not in ("heading",):
                 self.walk(tok["children"], scope)
 
+    def notes(self, tok: Token) -> None:
+        """What the reader noted about a paragraph or table (blocks.py), at the lines it names."""
+        needle = tok.pop("_anchor", "")
+        first = tok.get("_line") or self.locator.line(needle)
+        for offset, code, message in tok.pop("_notes"):
+            self.page.notes.append(Finding(self.page.rel, first + offset, "warning", code, message))
+
     def heading(self, tok: Token, scope: int) -> None:
-        text = plain_text(tok.get("children")).strip()
-        line = tok.get("_line") or self.locator.line("#", text[:20])
-        markdown = text
+        text = plain_text(tok.get("children"), typographer=self.typographer).strip()
+        source_text = plain_text(tok.get("children")).strip()
+        line = tok.get("_line") or self.locator.line("#", source_text[:20])
+        markdown = source_text
         source_line = self.locator.text.splitlines()[line - self.locator.first] if tok.get("_line") else ""
         m = ATX.match(source_line)
         if m:
@@ -210,13 +214,19 @@ class _Collector:
             self.walk(tok["children"], inner_scope)
         return scope
 
-    def raw_html(self, raw: str) -> None:
-        for tag, _attr, value in html_refs(raw):
+    def raw_html(self, tok: Token) -> None:
+        """The links and images of a piece of raw HTML; the token keeps their indices, in html_refs order,
+        so that the writer finds each URL the sanitizer meets by its number (sanitize.URL_REFERENCES)."""
+        refs: dict[str, list[int]] = {"link": [], "image": []}
+        for tag, _attr, value in html_refs(tok["raw"]):
             if tag == "a":
                 line = self.locator.line(value)
+                refs["link"].append(len(self.page.links))
                 self.page.links.append(Link(value, "", self.source(line), "html", page=self.page.path))
             else:
+                refs["image"].append(len(self.page.images))
                 self.image(value, "", "html")
+        tok["_refs"] = refs
 
 
 def _url_forms(url: str) -> tuple[str, ...]:
@@ -229,27 +239,3 @@ def _as_written(url: str, text: str) -> str:
         if form in text:
             return html.unescape(form) if "&amp;" in form else form
     return unquote(url)
-
-
-class _RefParser(HTMLReader):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.refs: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if (tag == "a" and name == "href") or (tag in ("img", "source") and name == "src"):
-                self.refs.append((tag, name, value))
-
-    handle_startendtag = handle_starttag
-
-
-def html_refs(raw: str) -> list[tuple[str, str, str]]:
-    if "<" not in raw or ("href" not in raw and "src" not in raw):
-        return []
-    parser = _RefParser()
-    parser.feed(raw)
-    parser.close()
-    return parser.refs

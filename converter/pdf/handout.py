@@ -64,8 +64,8 @@ class HandoutWriter(HtmlWriter):
         self.link_notes = link_notes
         self.notes = Notes()
 
-    def link(self, tok) -> str:
-        anchor = super().link(tok)
+    def inline_link(self, tok) -> str:
+        anchor = super().inline_link(tok)
         href = self.href_of(tok)
         if href is None or not self.link_notes or href.startswith(("#", "mailto:")):
             return anchor

@@ -27,6 +27,7 @@ def check_site(site: Site) -> list[Finding]:
                 _check_link(site, page, link)
         _check_images(site, page)
         _check_shortcodes(site, page)
+        site.findings.extend(page.notes)  # Markdown that Hugo reads as authors rarely mean (hugo/blocks.py)
     _check_numbering(site)
     return sorted(site.findings, key=lambda f: (_file_rank(site, f.file), f.line, f.code))
 

@@ -67,6 +67,12 @@ def resolve_redirect(site: Site, rule: Redirect) -> None:
 
 
 def resolve(site: Site, page: Page, link: Link) -> None:
+    _classify(site, page, link)
+    near = near_permalink(site, link)
+    link.near = near.rule if near is not None else None
+
+
+def _classify(site: Site, page: Page, link: Link) -> None:
     url = link.url.strip()
     link.target = link.via = link.site_path = None
     if refused_scheme(url) is not None:
