@@ -285,26 +285,6 @@ def it_brings_back_one_edit_as_a_diff_of_just_its_lines(name, via, snapshot, tmp
     assert changed_lines(result.changes[0].diff()) == expected
 
 
-def it_brings_back_edits_made_in_libreoffice_itself(snapshot, soffice, tmp_path):
-    """The same edits typed in LibreOffice (driven through UNO by tests/lo_edit.py), saved as .docx."""
-    python = shutil.which("python3", path="/usr/bin:/bin") or "python3"
-    probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("LibreOffice's Python bridge (uno, Debian python3-uno) is not available")
-    names = ["word", "bold", "paragraph", "item-insert", "item-delete", "cell"]
-    script = Path(__file__).with_name("lo_edit.py")
-    subprocess.run(
-        [python, str(script), str(snapshot), str(tmp_path / "out"), str(tmp_path / "profile"), *names],
-        check=True,
-        timeout=600,
-    )
-    for name in names:
-        result = Syncer(tmp_path / "out" / f"{name}.docx", build_model(SAMPLE), "accept").plan()
-        expected = EDITS[name][1] if name != "paragraph" else ["+A new paragraph typed in LibreOffice."]
-        assert [c.rel for c in result.changes] == ["content/docs/1_general_controls.md"], name
-        assert changed_lines(result.changes[0].diff()) == expected, name
-
-
 def it_keeps_a_renamed_headings_anchor_and_reports_its_links(snapshot, tmp_path):
     def rename(doc):
         isolate(find(doc, "2.2.1. Direct prompt injection"), "Direct").text = "Straight"
