@@ -183,10 +183,12 @@ class _UI:
         )
 
     def find(self, text: str, after=None):
-        """The first place that shows `text` (after the range `after`, when given)."""
+        """The first place that shows `text` (after the range `after`, when given); `^...$` is a regular
+        expression over one paragraph."""
         search = self.doc.createSearchDescriptor()
         search.SearchString = text
         search.SearchCaseSensitive = True
+        search.SearchRegularExpression = text.startswith("^")
         found = self.doc.findFirst(search) if after is None else self.doc.findNext(after.getEnd(), search)
         if found is None:
             raise KeyError(f"not in the document: {text!r}")

@@ -193,6 +193,12 @@ EXTRA = {
         + SAMPLE_EDITS["table-cell"][0]
         + [["replace", "the attacker changes training data", "an attacker alters training data"]]
     },
+    "move-before-the-first-page": {
+        "edits": [["move", "Oversight fails when reviewers", "A small, invented document"]]
+    },
+    "move-a-page-title": {
+        "edits": [["move", "^3\\. Development-time threats$", "Oversight fails when reviewers"]]
+    },
     "resaved-via-odt": {"edits": [], "via": "odt"},
     "resaved-via-doc": {"edits": [], "via": "doc"},
 }
@@ -323,6 +329,28 @@ def it_writes_a_result_that_checks_diffs_as_git_does_and_syncs_again_to_nothing(
     fresh = tmp_path / "fresh.docx"
     export_docx(build_model(site), fresh)
     assert planned(fresh, site) == {}
+
+
+def it_keeps_a_block_moved_where_no_page_is_where_it_was_and_says_so(sample_review):
+    result = Syncer(sample_review.files["move-before-the-first-page"]["plain"], build_model(SAMPLE)).plan()
+    assert result.changes == []
+    assert f"{P1}:63: warning: moved in Word to before the first page; it stays where it was" in result.notes
+
+
+def it_keeps_a_page_whose_title_was_moved_in_its_place_and_says_so(sample_review):
+    result = Syncer(sample_review.files["move-a-page-title"]["plain"], build_model(SAMPLE)).plan()
+    assert result.changes == []
+    assert any(n.startswith(f"{P3}:1: warning: the page title was moved in Word") for n in result.notes)
+
+
+def it_lists_comments_at_the_line_they_were_made_on(sample_review):
+    for kind in ("plain", "tracked"):
+        result = sync(sample_review.files["comment"][kind], SAMPLE, "--changes", "accept")
+        assert result.exit_code == 0, result.output
+        assert (
+            f"  {P1}:63: Rita Reviewer (" in result.stderr
+            and "): Is 'rotate' the right word?" in result.stderr
+        )
 
 
 # -- a review meets git ------------------------------------------------------------------------------------------

@@ -80,9 +80,10 @@ def _git_hunks(old: str, new: str, path: Path) -> str | None:
             file.write_bytes(text.encode("utf-8"))
         try:
             done = subprocess.run(
-                ["git", "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--", str(a), str(b)],
+                ["git", "diff", "--no-index", "--text", "--no-color", "--no-ext-diff", "--no-textconv", "--",
+                 str(a), str(b)],
                 capture_output=True, cwd=path.parent if path.parent.is_dir() else None, timeout=60,
-                env={**os.environ, "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": os.environ.get("GIT_CONFIG_NOSYSTEM", "")},
+                env={**os.environ, "LC_ALL": "C"},
             )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired):
             return None
@@ -90,7 +91,9 @@ def _git_hunks(old: str, new: str, path: Path) -> str | None:
         return None
     text = done.stdout.decode("utf-8", "surrogateescape")
     at = text.find("\n@@ ")
-    return text[at + 1 :] if at >= 0 else ""
+    if at < 0:
+        return "" if old == new else None
+    return text[at + 1 :]
 
 
 def _hunks(old: str, new: str) -> str:
@@ -329,8 +332,8 @@ class Syncer:
             self.result.edited += not same
             if unit.head:
                 parts.append(self._head(unit, elements, own))
-            else:
-                parts.append(self._unit(unit, elements, own, page))
+            else:  # a unit before the first page keeps none of the cover after it
+                parts.append(self._unit(unit, elements, own, page, uid not in self.stays))
         for unit in sp.units:
             if unit.uid not in present and not unit.head:
                 self.result.removed += 1
@@ -406,11 +409,20 @@ class Syncer:
 
     # -- one unit -------------------------------------------------------------------------------------------
 
-    def _unit(self, unit: store.StoredUnit, elements: list[Element], page: Page, host: Page) -> str:
-        """A unit's new text; `host` is the page it is written into (another one when moved there)."""
+    def _unit(
+        self,
+        unit: store.StoredUnit,
+        elements: list[Element],
+        page: Page,
+        host: Page,
+        typed_after: bool = True,
+    ) -> str:
+        """A unit's new text; `host` is the page it is written into (another one when moved there);
+        `typed_after`: with the new blocks that follow it in Word."""
         tail = BLANK_TAIL.search(unit.text)
         core, trail = unit.text[: tail.start()], unit.text[tail.start() :]  # type: ignore[union-attr]
         own, extra = split_typed_after(unit, elements)
+        extra = extra if typed_after else []
         style = HouseStyle.of(core, host.body)
         ctx = self._context(host, elements)
         if not own:
