@@ -68,6 +68,7 @@ class Element:
     urls: dict[str, str] = field(default_factory=dict)  # link key (as in the ir) -> the URL as written
     mark_changed: bool = False  # its paragraph mark is a tracked insertion or deletion
     after_mark: tuple | None = None  # (kind, list kind, level) of the paragraph before, when mark_changed
+    restyled: bool = False  # its paragraph properties changed as a tracked change
     moved_markers: list[int] = field(default_factory=list)  # copies of markers (text copied, or moved, here)
     into: Element | None = None  # the element it was joined into (or went before, when nothing was left)
 
@@ -252,7 +253,7 @@ class WordReader:
                 out.pop()
                 prev.into = element
                 element.comments[:0] = prev.comments
-                if prev.ir[3]:
+                if any(text.strip() for text, _ in prev.ir[3]):
                     kind, lk, lvl, pieces = prev.ir
                     element.ir = (kind, lk, lvl, merge_pieces(list(pieces) + list(element.ir[3])))
                     element.markers[:0] = prev.markers
@@ -284,6 +285,8 @@ class WordReader:
                         self._paragraph_mark(child)
                 elif tag == T_PPRCHANGE:
                     self._change("formatting", child, "")
+                    assert self._element is not None
+                    self._element.restyled = True
                     if self.mode == "reject" and child.find(T_PPR) is not None:
                         ppr = child.find(T_PPR)
             for child in ppr:  # type: ignore[union-attr]

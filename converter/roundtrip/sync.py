@@ -395,7 +395,7 @@ class Syncer:
         deletes or inserts: it gives it that paragraph's style (and its Accept All and Reject All keep it).
         Only when the style is all that differs from the snapshot."""
         first = elements[0]
-        if first.after_mark is None or first.ir[0] != first.after_mark[0] or unit.head:
+        if first.after_mark is None or first.ir[0] != first.after_mark[0] or first.restyled or unit.head:
             return elements
         if fingerprint([e.ir for e in elements]) == unit.fp:
             return elements
