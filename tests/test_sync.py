@@ -683,3 +683,21 @@ def it_brings_back_a_word_changed_anywhere_in_sites_nobody_has_seen(tmp_path_fac
         assert len(plus[0]) - len(minus[0]) < 40, lines  # the edited word, and at most an anchor kept
 
     check()
+
+
+def it_merges_a_word_changed_in_a_list_of_a_crlf_page_into_just_its_line(make_site, tmp_path):
+    """Found by the property above: a CRLF page's block was merged token by token with the writer's LF text,
+    and the edit came back as the whole list once more."""
+    import re
+
+    page = b"---\r\ntitle: 'P'\r\n---\r\n- alpha\r\n\r\n- &amp; *star*\r\n- alpha\r\n- *star* *star*"
+    root = make_site({"content/docs/p0.md": page})
+    snapshot = tmp_path / "s.docx"
+    export_docx(build_model(root), snapshot)
+    doc = docx.Document(str(snapshot))
+    second = [t for t in doc.element.body.iter(qn("w:t")) if re.search(r"\balpha\b", t.text or "")][1]
+    second.text = second.text.replace("alpha", "Qwerty")
+    doc.save(str(tmp_path / "e.docx"))
+    result = Syncer(tmp_path / "e.docx", build_model(root), "accept").plan()
+    assert result.changes[0].new.endswith("- &amp; *star*\r\n- Qwerty\r\n- *star* *star*")
+    assert changed_lines(result.changes[0].diff()) == ["-- alpha", "+- Qwerty"]

@@ -423,6 +423,7 @@ class Syncer:
         core, trail = unit.text[: tail.start()], unit.text[tail.start() :]  # type: ignore[union-attr]
         own, extra = split_typed_after(unit, elements)
         extra = extra if typed_after else []
+        crlf = "\r\n" in unit.text  # a page with CRLF line ends: merged with LF, written back with CRLF
         style = HouseStyle.of(core, host.body)
         ctx = self._context(host, elements)
         if not own:
@@ -436,18 +437,23 @@ class Syncer:
             else:
                 before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
                 base = markdown(list(before), style, self._context(page, elements))
-                newline = core.endswith("\n")
-                text = merge3(base, core if newline else core + "\n", edited)
+                source = core.replace("\r\n", "\n") if crlf else core  # merged as the writer writes
+                newline = source.endswith("\n")
+                text = merge3(base, source if newline else source + "\n", edited)
                 if not newline:
                     text = text.removesuffix("\n")
+                if crlf:
+                    text = text.replace("\n", "\r\n")
         if host is not page:
             text = self._relink(text, page, host)
         added = markdown([e.ir for e in extra], style, ctx) if extra else ""
         if not text and not added:
             return ""
         if added:  # new blocks typed after this one: their own lines, a blank line around them
-            text = (text if text.endswith("\n") or not text else text + "\n") + ("\n" if text else "") + added
-            trail = trail or "\n"
+            nl = "\r\n" if crlf else "\n"
+            added = added.replace("\n", nl)
+            text = (text if text.endswith("\n") or not text else text + nl) + (nl if text else "") + added
+            trail = trail or nl
         return text + trail
 
     def _relink(self, text: str, page: Page, host: Page) -> str:
