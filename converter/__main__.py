@@ -231,6 +231,14 @@ def docx(site: str, output: str | None) -> None:
 @click.option(
     "--rename-anchors", is_flag=True, help="Let renamed headings take new anchors (default: keep the old)."
 )
+@click.option(
+    "--conflicts",
+    type=click.Choice(["refuse", "markers"]),
+    default="refuse",
+    show_default=True,
+    help="Word and git edits of the same lines: list them all and write nothing, or write git-style "
+    "conflict blocks (<<<<<<< git / ======= / >>>>>>> word) with --write.",
+)
 def sync(
     snapshot: str,
     site: str,
@@ -240,6 +248,7 @@ def sync(
     changes: str,
     comments_file: str | None,
     rename_anchors: bool,
+    conflicts: str,
 ) -> None:
     """Bring the edits made in a Word snapshot (from aix docx) back into the Markdown sources."""
     from pathlib import Path
@@ -251,7 +260,8 @@ def sync(
     if comments_file:
         output_path(comments_file, "--comments", site, inputs=(snapshot,))
     model = build_model(site)
-    result = Syncer(Path(snapshot), model, changes, keep_anchors=not rename_anchors).plan()  # type: ignore[arg-type]
+    syncer = Syncer(Path(snapshot), model, changes, not rename_anchors, conflicts)  # type: ignore[arg-type]
+    result = syncer.plan()
     if result.tracked:
         for line in result.tracked:
             click.echo(line, err=True)
@@ -259,6 +269,10 @@ def sync(
             f"{len(result.tracked)} tracked change(s) pending in {snapshot}",
             hint="review them in Word, or pass --changes accept or --changes reject",
         )
+    if result.conflicts and conflicts == "refuse":
+        for note in result.notes:
+            click.echo(note, err=True)
+        _conflicts(result, model.root)
     for change in result.changes:
         click.echo(change.diff(), nl=False)
     for note in result.notes:
@@ -279,6 +293,10 @@ def sync(
     )
     if not write:
         click.echo(summary + ("; run with --write to apply" if result.changes else ""), err=True)
+        if result.conflicts:
+            _conflicts(
+                result, model.root, "would be written as conflict blocks; run with --write to write them"
+            )
         return
     if deleted and not allow_delete:
         names = ", ".join(c.rel for c in deleted)
@@ -289,6 +307,28 @@ def sync(
     except OSError as e:
         raise AixError(f"writing failed ({e}); no source file was changed") from None
     click.echo(summary.replace("to change", "changed"), err=True)
+    if result.conflicts:
+        _conflicts(result, model.root, "written as markers: resolve them as after a git merge, then commit")
+
+
+def _conflicts(result, root, done: str = "") -> None:
+    """Every conflict with its three texts, then one error naming the snapshot's commit and HEAD."""
+    from .roundtrip.export import git_commit
+
+    for conflict in result.conflicts:
+        click.echo(conflict.report(), err=True)
+    made = result.snapshot_commit or "no git commit"
+    head = git_commit(root).removesuffix("+changes")
+    now = f"HEAD ({head[:12]})" if head else "the sources now (not in git)"
+    count = len(result.conflicts)
+    if done:
+        raise AixError(f"{count} conflict(s) {done}", hint=f"snapshot from {made[:12]}, sources at {now}")
+    raise AixError(
+        f"{count} conflict(s): edited in Word and in git since the snapshot (made from {made[:12]}; "
+        f"the sources are at {now}); nothing was written",
+        hint="commit or undo one side and sync again, or pass --conflicts markers --write to write them "
+        "as conflict blocks",
+    )
 
 
 def _terminated(signum, frame) -> None:

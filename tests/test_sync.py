@@ -285,26 +285,6 @@ def it_brings_back_one_edit_as_a_diff_of_just_its_lines(name, via, snapshot, tmp
     assert changed_lines(result.changes[0].diff()) == expected
 
 
-def it_brings_back_edits_made_in_libreoffice_itself(snapshot, soffice, tmp_path):
-    """The same edits typed in LibreOffice (driven through UNO by tests/lo_edit.py), saved as .docx."""
-    python = shutil.which("python3", path="/usr/bin:/bin") or "python3"
-    probe = subprocess.run([python, "-c", "import uno"], capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("LibreOffice's Python bridge (uno, Debian python3-uno) is not available")
-    names = ["word", "bold", "paragraph", "item-insert", "item-delete", "cell"]
-    script = Path(__file__).with_name("lo_edit.py")
-    subprocess.run(
-        [python, str(script), str(snapshot), str(tmp_path / "out"), str(tmp_path / "profile"), *names],
-        check=True,
-        timeout=600,
-    )
-    for name in names:
-        result = Syncer(tmp_path / "out" / f"{name}.docx", build_model(SAMPLE), "accept").plan()
-        expected = EDITS[name][1] if name != "paragraph" else ["+A new paragraph typed in LibreOffice."]
-        assert [c.rel for c in result.changes] == ["content/docs/1_general_controls.md"], name
-        assert changed_lines(result.changes[0].diff()) == expected, name
-
-
 def it_keeps_a_renamed_headings_anchor_and_reports_its_links(snapshot, tmp_path):
     def rename(doc):
         isolate(find(doc, "2.2.1. Direct prompt injection"), "Direct").text = "Straight"
@@ -703,3 +683,21 @@ def it_brings_back_a_word_changed_anywhere_in_sites_nobody_has_seen(tmp_path_fac
         assert len(plus[0]) - len(minus[0]) < 40, lines  # the edited word, and at most an anchor kept
 
     check()
+
+
+def it_merges_a_word_changed_in_a_list_of_a_crlf_page_into_just_its_line(make_site, tmp_path):
+    """Found by the property above: a CRLF page's block was merged token by token with the writer's LF text,
+    and the edit came back as the whole list once more."""
+    import re
+
+    page = b"---\r\ntitle: 'P'\r\n---\r\n- alpha\r\n\r\n- &amp; *star*\r\n- alpha\r\n- *star* *star*"
+    root = make_site({"content/docs/p0.md": page})
+    snapshot = tmp_path / "s.docx"
+    export_docx(build_model(root), snapshot)
+    doc = docx.Document(str(snapshot))
+    second = [t for t in doc.element.body.iter(qn("w:t")) if re.search(r"\balpha\b", t.text or "")][1]
+    second.text = second.text.replace("alpha", "Qwerty")
+    doc.save(str(tmp_path / "e.docx"))
+    result = Syncer(tmp_path / "e.docx", build_model(root), "accept").plan()
+    assert result.changes[0].new.endswith("- &amp; *star*\r\n- Qwerty\r\n- *star* *star*")
+    assert changed_lines(result.changes[0].diff()) == ["-- alpha", "+- Qwerty"]

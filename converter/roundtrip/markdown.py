@@ -260,8 +260,9 @@ def inline(
     text = "".join(out).strip(" \t")
     while text.endswith(style.hard_break) or text.endswith("\n"):
         text = text.removesuffix(style.hard_break).rstrip("\n")
-    if heading:
+    if heading:  # an ATX heading's text needs no line-start escape ("### 5. Title"); a closing '#' run does
         text = text.replace(style.hard_break, " ").replace("\n", " ")
+        return re.sub(r"(^|[ \t])(#+)([ \t]*)$", r"\1\\\2\3", text)
     return escape_line_starts(text, style)
 
 

@@ -6,22 +6,39 @@ the source's own text is kept (its list markers, link forms, escapes, line break
 edit touched take the writer's text. Token-level (words, spaces, punctuation), so a changed word replaces a
 word, not a line.
 
-`merge_lines(base, mine, theirs)`: the same over lines, for a file that changed in git since the snapshot;
-overlapping changes are a conflict.
+`merge_lines(base, mine, theirs)`: a three-way merge over lines (diff3), for a file that changed in git since
+the snapshot: a stretch changed on one side takes that side, a stretch changed alike on both sides is taken
+once, and a stretch changed differently on both sides (or changes that touch, as git counts them) is a
+conflict, written as a git-style block when asked.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 TOKEN = re.compile(r"\n|[^\S\n]+|\w+|[^\w\s]", re.U)
 
 
-class Conflict(Exception):
-    def __init__(self, line: int):
-        super().__init__(f"conflicting changes at line {line}")
-        self.line = line
+@dataclass(slots=True)
+class Conflict:
+    """A stretch both sides changed differently: where it starts in `mine` (1-based) and the three texts."""
+
+    line: int
+    base: str
+    mine: str
+    theirs: str
+
+    def block(self, mine_name: str = "git", theirs_name: str = "word") -> str:
+        """The conflict as git writes one into a file."""
+        return (
+            f"<<<<<<< {mine_name}\n{_ended(self.mine)}=======\n{_ended(self.theirs)}>>>>>>> {theirs_name}\n"
+        )
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
 
 
 def tokens(text: str) -> list[str]:
@@ -51,21 +68,11 @@ class _Map:
         self.right[n] = len(b)
 
 
-def _splice(base: list[str], keep: list[str], edited: list[str], strict: bool = False) -> list[str]:
+def _splice(base: list[str], keep: list[str], edited: list[str]) -> list[str]:
     """`keep` where base->edited changed nothing, `edited` over each changed stretch (widened until both
     alignments agree at its ends)."""
     ks, ke = _Map(base, keep), _Map(base, edited)
     n = len(base)
-    if strict:
-        for i1, i2 in ke.changed:
-            for j1, j2 in ks.changed:
-                if (
-                    max(i1, j1) < min(i2, j2)
-                    or (i1 == i2 and j1 < i1 < j2)
-                    or (j1 == j2 and i1 < j1 < i2)
-                    or (i1 == j1)
-                ):
-                    raise Conflict(i1 + 1)
     regions: list[list[int]] = []
     for i1, i2 in ke.changed:
         a, z = i1, i2
@@ -99,11 +106,51 @@ def merge3(base: str, source: str, edited: str) -> str:
     return "".join(_splice(b, s, e))
 
 
-def merge_lines(base: str, mine: str, theirs: str) -> str:
-    """Apply base->theirs to mine; raise Conflict when both changed the same lines."""
-    if theirs == base:
-        return mine
+def merge_lines(base: str, mine: str, theirs: str, markers: bool = False) -> tuple[str, list[Conflict]]:
+    """Apply base->theirs to mine; the merged text and the conflicts. A conflict keeps mine's lines in the
+    text, or (with `markers`) a git-style block of both sides."""
+    if theirs in (base, mine):
+        return mine, []
     if mine == base:
-        return theirs
-    split = str.splitlines
-    return "".join(_splice(split(base, True), split(mine, True), split(theirs, True), strict=True))
+        return theirs, []
+    b, m, t = (text.splitlines(keepends=True) for text in (base, mine, theirs))
+    out: list[str] = []
+    conflicts: list[Conflict] = []
+    for kind, bs, ms, ts, at in _chunks(b, m, t):
+        if kind == "same" or ms == ts or ts == bs:
+            out += ms
+        elif ms == bs:
+            out += ts
+        else:
+            conflict = Conflict(at + 1, "".join(bs), "".join(ms), "".join(ts))
+            conflicts.append(conflict)
+            out += [conflict.block()] if markers else ms
+    return "".join(out), conflicts
+
+
+def _chunks(base: list[str], mine: list[str], theirs: list[str]):
+    """diff3's chunks: lines unchanged on both sides ("same"), and between them the stretches that one or
+    both sides changed, each as (kind, base lines, mine lines, theirs lines, where it starts in mine)."""
+    in_mine, in_theirs = _matches(base, mine), _matches(base, theirs)
+    i = m = t = 0
+    n = len(base)
+    while True:
+        j = i
+        while j < n and (in_mine[j] is None or in_theirs[j] is None):
+            j += 1
+        mj, tj = (len(mine), len(theirs)) if j == n else (in_mine[j], in_theirs[j])
+        if j > i or mj > m or tj > t:  # type: ignore[operator]
+            yield "changed", base[i:j], mine[m:mj], theirs[t:tj], m
+        if j == n:
+            return
+        yield "same", [base[j]], [mine[mj]], [theirs[tj]], mj  # type: ignore[index]
+        i, m, t = j + 1, mj + 1, tj + 1  # type: ignore[operator]
+
+
+def _matches(a: list[str], b: list[str]) -> list[int | None]:
+    """For each line of a, the line of b it is matched with (None: changed or deleted)."""
+    out: list[int | None] = [None] * len(a)
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            out[block.a + k] = block.b + k
+    return out

@@ -6,7 +6,12 @@ and its text in pieces with marks (bold, italic, code, strike, link target, imag
 ids, numbering ids, rsids, proofing marks and field syntax are read through and forgotten, so the same content
 gives the same `ir` however it was saved. Markers (`_aixu<n>` bookmarks) and comment anchors are collected too.
 
-Tracked changes are read as accepted or rejected (`changes=`); every change is listed in `WordReader.changes`.
+Tracked changes are read as accepted or rejected (`changes=`), the way LibreOffice's Accept All and Reject
+All leave the document; every change is listed in `WordReader.changes`. Bookmarks inside tracked text count
+either way (LibreOffice puts a retyped heading's marker and bookmark inside `<w:del>`), except markers in
+text moved away (`<w:moveFrom>`); a paragraph of which nothing is left goes, with its markers. A copy of a
+marker (`_aixu<n>_Copy_1`: LibreOffice names the bookmarks of pasted text so, also when the text was moved
+with tracking on) stands for the original when that is nowhere in the document: the text was moved.
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ T_RPR, T_RSTYLE, T_FLDCHAR, T_INSTR, T_DRAWING, T_PICT = (
     W + t for t in ("rPr", "rStyle", "fldChar", "instrText", "drawing", "pict")
 )
 T_PPR, T_PSTYLE, T_NUMPR, T_PPRCHANGE = (W + t for t in ("pPr", "pStyle", "numPr", "pPrChange"))
+T_INS, T_DEL, T_MOVE_TO, T_MOVE_FROM = (W + t for t in ("ins", "del", "moveTo", "moveFrom"))
+MARKER_COPY = re.compile(r"_aixu(\d+)\D")  # a marker copied with its text: LibreOffice adds "_Copy_1"
+LINK_STYLES = {"internetlink", "hyperlink"}  # the character style a hyperlink's text takes
+ZWJ = "\u200d"  # what LibreOffice types into the first cell of a row it tracks as inserted
 CONTAINERS = {W + t for t in ("smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo")}
 TOGGLES = {W + "b": "b", W + "i": "i", W + "strike": "s", W + "dstrike": "s"}
 W_VAL = W + "val"
@@ -57,6 +66,11 @@ class Element:
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     merge_next: bool = False  # its paragraph mark is (accepted as) deleted: it joins the next paragraph
     urls: dict[str, str] = field(default_factory=dict)  # link key (as in the ir) -> the URL as written
+    mark_changed: bool = False  # its paragraph mark is a tracked insertion or deletion
+    after_mark: tuple | None = None  # (kind, list kind, level) of the paragraph before, when mark_changed
+    restyled: bool = False  # its paragraph properties changed as a tracked change
+    moved_markers: list[int] = field(default_factory=list)  # copies of markers (text copied, or moved, here)
+    into: Element | None = None  # the element it was joined into (or went before, when nothing was left)
 
 
 @dataclass(slots=True)
@@ -65,7 +79,8 @@ class Change:
     author: str
     date: str
     text: str
-    element: int  # index into WordReader.elements
+    element: int  # index into WordReader.elements (of the element the change's paragraph ended up in)
+    source: Element | None = None  # the paragraph or table it was made in, as read (joined or gone since)
 
 
 @dataclass(slots=True)
@@ -218,24 +233,44 @@ class WordReader:
                 self._index = len(self.elements)
                 element.ir = self._paragraph(child) if tag == W + "p" else self._table(child)
                 self.elements.append(element)
-            elif tag == W + "bookmarkStart":
+            elif tag == T_BOOKMARK:
                 name = child.get(W + "name") or ""
                 if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
                     pending.append(int(name[len(UNIT_PREFIX) :]))  # moved between paragraphs by a save
         self._merge_joined()
 
     def _merge_joined(self) -> None:
+        """Join the paragraphs whose mark is gone (as read) to the next one, as LibreOffice does: the joined
+        paragraph keeps the first one's style; a paragraph of which nothing is left goes, its markers
+        and bookmarks with it (the block was deleted), its comments passed on."""
+        for before, element in zip(self.elements, self.elements[1:], strict=False):
+            if before.mark_changed and before.kind == element.kind == "p":
+                element.after_mark = before.ir[:3]
         out: list[Element] = []
         for element in self.elements:
-            if out and out[-1].merge_next and out[-1].kind == element.kind == "p":
-                prev = out.pop()
-                kind, lk, lvl, pieces = element.ir
-                element.ir = (kind, lk, lvl, merge_pieces(list(prev.ir[3]) + list(pieces)))
-                element.markers[:0] = prev.markers
-                element.bookmarks[:0] = prev.bookmarks
+            prev = out[-1] if out else None
+            if prev is not None and prev.merge_next and prev.kind == element.kind == "p":
+                out.pop()
+                prev.into = element
                 element.comments[:0] = prev.comments
+                if any(text.strip() for text, _ in prev.ir[3]):
+                    kind, lk, lvl, pieces = prev.ir
+                    element.ir = (kind, lk, lvl, merge_pieces(list(pieces) + list(element.ir[3])))
+                    element.markers[:0] = prev.markers
+                    element.bookmarks[:0] = prev.bookmarks
             out.append(element)
         self.elements = out
+        present = {m for e in out for m in e.markers}
+        for element in out:
+            for uid in element.moved_markers:
+                if uid not in present:
+                    element.markers.append(uid)
+                    present.add(uid)
+        for change in self.changes:
+            target = change.source
+            while target is not None and target.into is not None:
+                target = target.into
+            change.element = next((i for i, e in enumerate(out) if e is target), change.element)
 
     def _paragraph(self, p: etree._Element) -> tuple:
         ppr = p[0] if len(p) and p[0].tag == T_PPR else None
@@ -250,6 +285,8 @@ class WordReader:
                         self._paragraph_mark(child)
                 elif tag == T_PPRCHANGE:
                     self._change("formatting", child, "")
+                    assert self._element is not None
+                    self._element.restyled = True
                     if self.mode == "reject" and child.find(T_PPR) is not None:
                         ppr = child.find(T_PPR)
             for child in ppr:  # type: ignore[union-attr]
@@ -275,13 +312,16 @@ class WordReader:
         return (kind, list_kind, num[1] if list_kind else 0, merge_pieces(pieces))  # type: ignore[index]
 
     def _paragraph_mark(self, rpr: etree._Element) -> None:
-        """The paragraph mark itself inserted or deleted (a paragraph break added or removed)."""
-        for kind in ("ins", "del"):
-            mark = rpr.find(W + kind)
+        """The paragraph mark itself inserted or deleted (a paragraph break added or removed, also as part
+        of a move)."""
+        for tag in (T_INS, T_DEL, T_MOVE_TO, T_MOVE_FROM):
+            mark = rpr.find(tag)
             if mark is not None:
-                self._change("paragraph " + ("inserted" if kind == "ins" else "joined"), mark, "")
+                deleted = tag in (T_DEL, T_MOVE_FROM)
+                self._change("paragraph " + ("joined" if deleted else "inserted"), mark, "")
                 assert self._element is not None
-                if (kind == "del") == (self.mode == "accept"):
+                self._element.mark_changed = True
+                if deleted == (self.mode == "accept"):
                     self._element.merge_next = True
 
     def _table(self, tbl: etree._Element) -> tuple:
@@ -290,8 +330,10 @@ class WordReader:
             if tr.getparent() is not tbl and tr.getparent().tag != W + "sdtContent":
                 continue
             trpr = tr.find(W + "trPr")
+            inserted = False
             if trpr is not None:
                 ins, dele = trpr.find(W + "ins"), trpr.find(W + "del")
+                inserted = ins is not None
                 if ins is not None:
                     self._change("row inserted", ins, "")
                     if self.mode == "reject":
@@ -307,6 +349,8 @@ class WordReader:
                 for child in tc:
                     if child.tag == W + "p":
                         ir = self._paragraph(child)
+                        if inserted:  # LibreOffice's stand-in that makes the new row a tracked change
+                            ir = (*ir[:3], merge_pieces([(t.replace(ZWJ, ""), m) for t, m in ir[3]]))
                         if any(text.strip() for text, _ in ir[3]):
                             paras.append(ir)
                     elif child.tag == W + "tbl":
@@ -337,29 +381,49 @@ class WordReader:
                 self._inline(child, out, deleted)
                 if target is not None:
                     self._links.pop()
-            elif tag == T_BOOKMARK:
-                name = child.get(W + "name") or ""
-                assert self._element is not None
-                if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
-                    self._element.markers.append(int(name[len(UNIT_PREFIX) :]))
-                else:
-                    self._element.bookmarks.append(name)
-            elif tag == W + "commentRangeStart":
-                assert self._element is not None
-                self._element.comments.append(child.get(W + "id") or "")
-            elif tag in (W + "ins", W + "moveTo"):
-                self._change("insertion" if tag == W + "ins" else "move", child, _text_of(child))
+            elif tag == T_BOOKMARK or tag == W + "commentRangeStart":
+                self._position(child, shown=True)
+            elif tag in (T_INS, T_MOVE_TO):
+                self._change("insertion" if tag == T_INS else "move", child, _text_of(child))
                 if self.mode == "accept":
                     self._inline(child, out, deleted)
-            elif tag in (W + "del", W + "moveFrom"):
-                self._change("deletion" if tag == W + "del" else "move", child, _text_of(child, deleted=True))
+                else:
+                    self._positions(child)
+            elif tag in (T_DEL, T_MOVE_FROM):
+                self._change("deletion" if tag == T_DEL else "move", child, _text_of(child, deleted=True))
                 if self.mode == "reject":
                     self._inline(child, out, True)
+                else:  # a marker in text moved away went with it (its copy stands where it went)
+                    self._positions(child, markers=tag == T_DEL)
             elif tag in CONTAINERS:
                 self._inline(child, out, deleted)
             elif tag in (M + "oMath", M + "oMathPara"):
                 text = "".join(t.text or "" for t in child.iter(M + "t"))
                 out.append((text, self._current_marks(())))
+
+    def _positions(self, node: etree._Element, markers: bool = True) -> None:
+        """The bookmarks and comment starts inside tracked text that is not read as text (it goes as read)."""
+        for child in node.iter(T_BOOKMARK, W + "commentRangeStart"):
+            if markers or not (child.get(W + "name") or "").startswith(UNIT_PREFIX):
+                self._position(child, shown=False)
+
+    def _position(self, child: etree._Element, shown: bool) -> None:
+        """A bookmark (a marker, or a heading's) or a comment's start, in the element being read. `shown`:
+        in text that is read (not text that goes); only there does a marker's copy count."""
+        element = self._element
+        assert element is not None
+        if child.tag != T_BOOKMARK:
+            element.comments.append(child.get(W + "id") or "")
+            return
+        name = child.get(W + "name") or ""
+        copy = MARKER_COPY.match(name)
+        if name.startswith(UNIT_PREFIX) and name[len(UNIT_PREFIX) :].isdecimal():
+            element.markers.append(int(name[len(UNIT_PREFIX) :]))
+        elif copy is not None:
+            if shown:
+                element.moved_markers.append(int(copy.group(1)))
+        else:
+            element.bookmarks.append(name)
 
     def _remember(self, url: str) -> None:
         if url and not url.startswith("#") and self._element is not None:
@@ -387,14 +451,18 @@ class WordReader:
             if child.tag == T_RPR:
                 rpr = child
                 break
+        unlinked = False
         if rpr is not None:
             change = rpr.find(W + "rPrChange")
             if change is not None:
                 self._change("formatting", change, _text_of(r))
-                if self.mode == "reject" and change.find(W + "rPr") is not None:
-                    rpr = change.find(W + "rPr")
+                if self.mode == "reject":
+                    old = change.find(W + "rPr")
+                    if self._links and self._link_styled(rpr) and not self._link_styled(old):
+                        unlinked = True  # the link came with this format change (LibreOffice records it so)
+                    rpr = old
         marks = self._rpr_marks(rpr, with_style=True) if rpr is not None else ()
-        if self._links:
+        if self._links and not unlinked:
             marks = self._current_marks(marks)
         fields = self._fields
         for child in r:
@@ -427,8 +495,15 @@ class WordReader:
             elif tag == T_FLDCHAR:
                 self._field_char(child)
                 marks = self._rpr_marks(rpr, with_style=True) if rpr is not None else ()
-                if self._links:
+                if self._links and not unlinked:
                     marks = self._current_marks(marks)
+
+    def _link_styled(self, rpr: etree._Element | None) -> bool:
+        """Whether run properties give the hyperlink character style."""
+        style = rpr.find(T_RSTYLE) if rpr is not None else None
+        if style is None:
+            return False
+        return any(st.name in LINK_STYLES for st in self._style_chain(style.get(W_VAL) or ""))
 
     def _field_char(self, char: etree._Element) -> None:
         kind = char.get(W + "fldCharType")
@@ -480,7 +555,9 @@ class WordReader:
 
     def _change(self, kind: str, el: etree._Element, text: str) -> None:
         self.changes.append(
-            Change(kind, el.get(W + "author") or "", el.get(W + "date") or "", text, self._index)
+            Change(
+                kind, el.get(W + "author") or "", el.get(W + "date") or "", text, self._index, self._element
+            )
         )
 
     def _read_comments(self) -> None:

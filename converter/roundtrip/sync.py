@@ -4,79 +4,65 @@ The snapshot's store holds every unit's exact source; the body is cut into units
 whose fingerprint is unchanged gives its stored source back, byte for byte. An edited unit is written
 again from what Word shows (roundtrip.markdown) and merged into its source (merge3.merge3), so only the stretch that was
 edited changes. Units gone from the document are dropped; content typed between units belongs to the unit
-before it. A page whose file changed in git since the snapshot gets the Word edits merged line by line.
+before it. A unit moved in Word to another page (its marker travels with it, or is copied into text recorded
+as moved) is written into that page where it now stands, its page-relative links made to work there. A page
+whose file changed in git since the snapshot gets the Word edits merged line by line (diff3): edits made
+alike on both sides are taken once, different edits of the same lines are conflicts, all reported with the
+three texts, or written as git-style conflict blocks when asked.
 """
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
-from ..errors import AixError, InputError
+from ..errors import InputError
 from ..hugo.loader import page_url, split_front_matter
 from ..hugo.markdown import parse_markdown
 from ..hugo.pages import parse_pages
-from ..model import Page, Site, Target
+from ..model import Link, Page, Site, Source, Target
 from ..ooxml.package import open_docx
 from ..transforms.anchors import assign_ids
+from ..transforms.links import resolve
 from . import store
 from .ast_writer import AstWriter
 from .bookmarks import BookmarkNames
 from .ir import ast_ir, fingerprint, plain
 from .markdown import Context, HouseStyle, markdown
-from .merge3 import Conflict, merge3, merge_lines
-from .reader import Element, WordReader
+from .merge3 import merge3, merge_lines
+from .outcome import FileChange, PageConflict, SyncResult, no_store
+from .reader import Change, Element, WordReader
 
 ChangesMode = Literal["accept", "reject", "refuse"]
+ConflictsMode = Literal["refuse", "markers"]
 BLANK_TAIL = re.compile(r"(?:(?<=\n)|\A)(?:[ \t]*\r?\n)*\Z|\Z")  # the blank lines after a block's last line
-
-
-@dataclass(slots=True)
-class FileChange:
-    rel: str
-    path: Path
-    old: str | None  # the file now (None: it does not exist)
-    new: str | None  # what it becomes (None: deleted)
-
-    def diff(self) -> str:
-        old = (self.old or "").splitlines(keepends=True)
-        new = (self.new or "").splitlines(keepends=True)
-        lines = []
-        for line in difflib.unified_diff(old, new, fromfile=f"a/{self.rel}", tofile=f"b/{self.rel}"):
-            lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-        return "".join(lines)
-
-
-@dataclass(slots=True)
-class SyncResult:
-    changes: list[FileChange] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # file:line: what happened that a reviewer should know
-    comments: list[str] = field(default_factory=list)  # the review list
-    tracked: list[str] = field(default_factory=list)  # pending tracked changes, when refused
-    units: int = 0
-    edited: int = 0
-    removed: int = 0
-    added_after: int = 0
+LINK_URL = re.compile(  # where a block names a URL: ](url), [ref]: url, href="url"
+    r"\]\(\s*<?(?P<url>[^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<ref>[^\s>]+)|href=[\"'](?P<href>[^\"']*)",
+    re.M,
+)
 
 
 class Syncer:
-    def __init__(self, docx: Path, site: Site, changes: ChangesMode = "refuse", keep_anchors: bool = True):
+    def __init__(
+        self,
+        docx: Path,
+        site: Site,
+        changes: ChangesMode = "refuse",
+        keep_anchors: bool = True,
+        conflicts: ConflictsMode = "refuse",
+    ):
         self.docx, self.site, self.mode, self.keep_anchors = Path(docx), site, changes, keep_anchors
+        self.conflict_mode = conflicts
         with open_docx(docx) as pkg:
             snapshot = store.find(pkg)
             if snapshot is None:
-                raise InputError(
-                    "not a snapshot made by aix docx (it holds no round-trip data)",
-                    where=str(docx),
-                    hint="aix import converts other Word documents",
-                )
+                raise no_store(pkg, str(docx))
             self.snap = snapshot
             self._same_site()
             self.page_of = self._site_pages()
@@ -102,7 +88,9 @@ class Syncer:
         self.names = BookmarkNames(site)
         self.writer = AstWriter(site, self.names, lambda message: None)
         self.go = self._permalinks()
-        self.result = SyncResult(units=len(self.snap.units))
+        self.result = SyncResult(units=len(self.snap.units), snapshot_commit=self.snap.commit)
+        self.host: dict[int, str] = {}  # unit -> the page it is written into (another one when moved there)
+        self.stays: set[int] = set()  # units moved where aix cannot follow: written where they were
 
     # -- checks ---------------------------------------------------------------------------------------------
 
@@ -156,16 +144,54 @@ class Syncer:
                 text = f" '{_short(change.text)}'" if change.text.strip() else ""
                 who = f" by {change.author}" if change.author else ""
                 when = f" on {change.date}" if change.date else ""
-                result.tracked.append(f"{self.locate(change.element)}: {change.kind}{who}{when}{text}")
+                result.tracked.append(f"{self.locate_change(change)}: {change.kind}{who}{when}{text}")
             return result
         self._comments()
+        self._place()
         for sp in self.snap.pages:
             self._page(sp)
         return result
 
+    # -- where each unit now stands -------------------------------------------------------------------------
+
+    def _place(self) -> None:
+        """Which page each unit is written into. A page's region runs from its title to the next title; a
+        unit found in another page's region was moved there in Word and goes there. A title out of the
+        pages' order (moved) starts no region, and its page's units are not moved for it; a unit before
+        the first title cannot be placed and stays where it was. Both with a warning."""
+        units = self.snap.units
+        rank = {u.uid: n for n, u in enumerate(u for p in self.snap.pages for u in p.units)}
+        heads = [uid for uid in self.segs.order if units[uid].head]
+        in_order = set(_increasing(heads, rank))
+        head_of = {p.path: p.units[0].uid for p in self.snap.pages if p.units}
+        region: str | None = None
+        for uid in self.segs.order:
+            unit = units[uid]
+            self.host[uid] = unit.page
+            if unit.head:
+                if uid in in_order:
+                    region = unit.page
+                else:
+                    self.result.notes.append(
+                        f"{self.page_of[unit.page].rel}:1: warning: the page title was moved in Word, away from "
+                        "the page's place among the pages; the page stays where it was (pages are ordered "
+                        "by their weight)"
+                    )
+                continue
+            if region == unit.page or head_of.get(unit.page) not in in_order:
+                continue
+            where = f"{self.page_of[unit.page].rel}:{unit.line}"
+            if region is None:
+                self.stays.add(uid)
+                self.result.notes.append(
+                    f"{where}: warning: moved in Word to before the first page; it stays where it was"
+                )
+            else:
+                self.host[uid] = region
+
     def _page(self, sp: store.StoredPage) -> None:
         page = self.page_of[sp.path]
-        order = [uid for uid in self.segs.order if self.snap.units[uid].page == sp.path]
+        order = self._order(sp)
         head = sp.units[0]
         parts: list[str] = []
         if head.uid not in self.segs.by_unit:
@@ -174,24 +200,38 @@ class Syncer:
                 self.result.notes.append(
                     f"{page.rel}:1: the page title was deleted in Word; the page is kept"
                 )
-        present = set(order)
+        present = {uid for uid in self.segs.order if self.snap.units[uid].page == sp.path}
+        arrived: list[tuple[store.StoredUnit, int]] = []  # units moved here, and their line here
         for uid in order:
             unit = self.snap.units[uid]
             elements = self.segs.by_unit[uid]
             if not elements:
                 self.result.removed += 1  # joined into the unit before it
                 continue
-            if fingerprint([e.ir for e in elements]) == unit.fp:
+            own = self.page_of[unit.page]
+            moved = unit.page != sp.path
+            if moved:
+                arrived.append((unit, "".join(parts).count("\n") + 1))
+            elements = self._restyled(unit, elements, own)
+            same = fingerprint([e.ir for e in elements]) == unit.fp
+            if same and not moved:
                 parts.append(unit.text)
                 continue
-            self.result.edited += 1
-            parts.append(self._head(unit, elements, page) if unit.head else self._unit(unit, elements, page))
+            self.result.edited += not same
+            if unit.head:
+                parts.append(self._head(unit, elements, own))
+            else:  # a unit before the first page keeps none of the cover after it
+                parts.append(self._unit(unit, elements, own, page, uid not in self.stays))
         for unit in sp.units:
             if unit.uid not in present and not unit.head:
                 self.result.removed += 1
+        for unit, line in arrived:
+            self.result.notes.append(
+                f"{self.page_of[unit.page].rel}:{unit.line}: moved in Word to {page.rel}:{line}"
+            )
         stored = sp.text
         if head.uid not in present and not any(u.uid in present for u in sp.units):
-            new: str | None = None  # every block of the page, title included, was deleted
+            new: str | None = None  # every block of the page, title included, was deleted (or moved away)
         else:
             new = "".join(parts)
             if stored.endswith("\n") and not stored.endswith("\n\n"):
@@ -203,29 +243,77 @@ class Syncer:
             return
         if current != stored:
             if new is None:
-                raise AixError("deleted in Word but changed in git since the snapshot", where=page.rel)
-            try:
-                new = merge_lines(stored, current, new)
-            except Conflict as e:
-                raise AixError(
-                    "edited in Word and in git since the snapshot, at the same place",
-                    where=f"{page.rel}:{e.line}",
-                    hint="commit or undo one side, make a new snapshot, or merge by hand",
-                ) from None
-            self.result.notes.append(
-                f"{page.rel}: changed in git since the snapshot; Word edits merged line by line"
-            )
+                self.result.conflicts.append(PageConflict(page.rel, 1, stored, current, None))
+                return
+            merged, conflicts = merge_lines(stored, current, new, markers=self.conflict_mode == "markers")
+            for c in conflicts:
+                self.result.conflicts.append(PageConflict(page.rel, c.line, c.base, c.mine, c.theirs))
+            if conflicts and self.conflict_mode != "markers":
+                return
+            if merged == current and not conflicts:
+                self.result.notes.append(
+                    f"{page.rel}: changed in git since the snapshot; it holds the Word edits"
+                )
+            else:
+                self.result.notes.append(
+                    f"{page.rel}: changed in git since the snapshot; Word edits merged line by line"
+                )
+            new = merged
         if new != current:
             self.result.changes.append(FileChange(page.rel, page.file, current, new))
 
+    def _order(self, sp: store.StoredPage) -> list[int]:
+        """The units written into a page, in order: its title first, then the units that stand in its region
+        in the order they stand there; a unit that stays where it was goes after its stored predecessor."""
+        rank = {u.uid: n for n, u in enumerate(sp.units)}
+        order = [uid for uid in self.segs.order if self.host.get(uid) == sp.path and uid not in self.stays]
+        head = sp.units[0].uid
+        if head in order:
+            order.remove(head)
+            order.insert(0, head)
+        for uid in sorted(
+            (u for u in self.stays if self.snap.units[u].page == sp.path), key=rank.__getitem__
+        ):
+            before = [k for k, other in enumerate(order) if other in rank and rank[other] < rank[uid]]
+            order.insert(before[-1] + 1 if before else 0, uid)
+        return order
+
+    def _restyled(self, unit: store.StoredUnit, elements: list[Element], page: Page) -> list[Element]:
+        """Undo what LibreOffice does to the paragraph after one whose paragraph mark a tracked change
+        deletes or inserts: it gives it that paragraph's style (and its Accept All and Reject All keep it).
+        Only when the style is all that differs from the snapshot."""
+        first = elements[0]
+        if first.after_mark is None or first.ir[0] != first.after_mark[0] or first.restyled or unit.head:
+            return elements
+        if fingerprint([e.ir for e in elements]) == unit.fp:
+            return elements
+        tail = BLANK_TAIL.search(unit.text)
+        core = unit.text[: tail.start()]  # type: ignore[union-attr]
+        before = list(unit.shown) if unit.shown is not None else self._base_irs(core, page, unit.line)
+        if not before or before[0][0] == "tbl" or tuple(before[0][3]) != tuple(first.ir[3]):
+            return elements
+        fixed = dataclasses.replace(first, ir=(*before[0][:3], first.ir[3]))
+        return [fixed, *elements[1:]]
+
     # -- one unit -------------------------------------------------------------------------------------------
 
-    def _unit(self, unit: store.StoredUnit, elements: list[Element], page: Page) -> str:
+    def _unit(
+        self,
+        unit: store.StoredUnit,
+        elements: list[Element],
+        page: Page,
+        host: Page,
+        typed_after: bool = True,
+    ) -> str:
+        """A unit's new text; `host` is the page it is written into (another one when moved there);
+        `typed_after`: with the new blocks that follow it in Word."""
         tail = BLANK_TAIL.search(unit.text)
         core, trail = unit.text[: tail.start()], unit.text[tail.start() :]  # type: ignore[union-attr]
         own, extra = split_typed_after(unit, elements)
-        style = HouseStyle.of(core, page.body)
-        ctx = self._context(page, elements)
+        extra = extra if typed_after else []
+        crlf = "\r\n" in unit.text  # a page with CRLF line ends: merged with LF, written back with CRLF
+        style = HouseStyle.of(core, host.body)
+        ctx = self._context(host, elements)
         if not own:
             text = ""  # the block itself was deleted: only what was typed after it stays
         elif fingerprint([e.ir for e in own]) == unit.fp:
@@ -236,22 +324,61 @@ class Syncer:
                 text = ""  # emptied in Word: the block goes, with the blank lines after it
             else:
                 before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
-                base = markdown(list(before), style, ctx)
-                newline = core.endswith("\n")
-                text = merge3(base, core if newline else core + "\n", edited)
+                base = markdown(list(before), style, self._context(page, elements))
+                source = core.replace("\r\n", "\n") if crlf else core  # merged as the writer writes
+                newline = source.endswith("\n")
+                text = merge3(base, source if newline else source + "\n", edited)
                 if not newline:
                     text = text.removesuffix("\n")
+                if crlf:
+                    text = text.replace("\n", "\r\n")
+        if host is not page:
+            text = self._relink(text, page, host)
         added = markdown([e.ir for e in extra], style, ctx) if extra else ""
         if not text and not added:
             return ""
         if added:  # new blocks typed after this one: their own lines, a blank line around them
-            text = (text if text.endswith("\n") or not text else text + "\n") + ("\n" if text else "") + added
-            trail = trail or "\n"
+            nl = "\r\n" if crlf else "\n"
+            added = added.replace("\n", nl)
+            text = (text if text.endswith("\n") or not text else text + nl) + (nl if text else "") + added
+            trail = trail or nl
         return text + trail
+
+    def _relink(self, text: str, page: Page, host: Page) -> str:
+        """A block moved from `page` to `host`: its links relative to `page` (`#anchor`, `../x/`, `x.md`)
+        rewritten to name the same place from `host` (its permalink where a redirect names it)."""
+
+        def fix(m: re.Match) -> str:
+            name = m.lastgroup or "url"
+            url = m.group(name)
+            if not url or url.startswith("/") or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+                return m.group(0)
+            link = Link(url, "", Source(page.rel, 1), page=page.path)
+            resolve(self.site, page, link)
+            if link.target is not None:
+                new = self._url_of(link.target, host)
+            elif link.site_path is not None:
+                new = link.site_path
+            else:
+                return m.group(0)
+            return m.group(0)[: m.start(name) - m.start()] + new + m.group(0)[m.end(name) - m.start() :]
+
+        return LINK_URL.sub(fix, text)
+
+    def _url_of(self, target: Target, host: Page) -> str:
+        other = self.site.find_page(target.page)
+        anchor = target.anchor if other is None or target.anchor != other.slug else None
+        if (target.page, anchor) in self.go:
+            return self.go[(target.page, anchor)]
+        if target.page == host.path and anchor:
+            return "#" + anchor
+        return (other.url if other else "/" + target.page) + (f"#{anchor}" if anchor else "")
 
     def _base_irs(self, core: str, page: Page, line: int) -> list:
         """What Word showed of the block before the edit: the writer run on the block's own tokens."""
-        tokens = [b.token for b in page.blocks if b.line == line and b.text.startswith(core[:40])]
+        tokens = [
+            b.token for b in page.blocks if b.line == line and b.text.rstrip("\r\n") == core.rstrip("\r\n")
+        ]
         if not tokens:
             tokens = [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
         self.writer.page = page
@@ -373,10 +500,15 @@ class Syncer:
                 break
         final = {h.id for h in page_headings(self.site, sp.path, new)[1:]}
         for heading, text in zip(old, shown, strict=True):
-            if text is None and heading.id not in final and (pointing := self._pointing(sp.path, heading.id)):
+            if heading.id not in final and (pointing := self._pointing(sp.path, heading.id)):
+                what = (
+                    "was deleted"
+                    if text is None
+                    else "is no longer a heading of this page (moved or restyled)"
+                )
                 self.result.notes.append(
-                    f"{page.rel}:{heading.source.line}: warning: heading '{heading.text}' (#{heading.id}) was "
-                    f"deleted; these now point nowhere: {', '.join(pointing)}"
+                    f"{page.rel}:{heading.source.line}: warning: heading '{heading.text}' (#{heading.id}) {what}"
+                    f"; these now point nowhere: {', '.join(pointing)}"
                 )
         return new
 
@@ -399,18 +531,34 @@ class Syncer:
             text = " / ".join(line for line in comment.text.splitlines() if line.strip())
             self.result.comments.append(f"{where}: {comment.author or 'anonymous'}{date}: {text}")
 
-    def locate(self, index: int) -> str:
+    def locate(self, index: int, words: str | None = None) -> str:
         """file:line of an element: its unit's page, and the line in the unit that holds its first words."""
         elements = self.reader.elements
         element = elements[index] if 0 <= index < len(elements) else None
         uid = self.unit_of.get(id(element)) if element is not None else None
+        return self._line_of(uid, element, words)
+
+    def locate_change(self, change: Change) -> str:
+        """file:line of a tracked change: of the paragraph it was made in, also when that paragraph is gone
+        as read (a deleted paragraph: its own line, found by its marker and its words)."""
+        source = change.source
+        words = change.text if change.text.strip() else None
+        if source is not None and source.into is not None:
+            uid = next((m for m in source.markers if m in self.snap.units), None)
+            if uid is not None:
+                return self._line_of(uid, None, words)
+        return self.locate(change.element, words)
+
+    def _line_of(self, uid: int | None, element: Element | None, words: str | None) -> str:
         if uid is None:
             return f"{self.docx.name} (before the first page)"
         unit = self.snap.units[uid]
         rel = self.page_of[unit.page].rel
         if unit.head:
             return f"{rel}:1"
-        words = plain(element.ir[3])[:30].strip() if element is not None and element.ir[0] != "tbl" else ""
+        if words is None:
+            words = plain(element.ir[3]) if element is not None and element.ir[0] != "tbl" else ""
+        words = " ".join(words.split())[:30].strip()
         line = unit.line
         if words:
             for n, text in enumerate(unit.text.splitlines()):
@@ -418,6 +566,31 @@ class Syncer:
                     line = unit.line + n
                     break
         return f"{rel}:{line}"
+
+
+def _increasing(items: list[int], rank: dict[int, int]) -> list[int]:
+    """A longest run of `items` whose ranks increase (patience sorting): the ones still in their order."""
+    tails: list[int] = []  # index into items of the last item of the best run of each length
+    back: list[int] = [-1] * len(items)
+    for k, item in enumerate(items):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if rank[items[tails[mid]]] < rank[item]:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out: list[int] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(items[k])
+        k = back[k]
+    return out[::-1]
 
 
 def split_typed_after(unit: store.StoredUnit, elements: list[Element]) -> tuple[list[Element], list[Element]]:
