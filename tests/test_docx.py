@@ -14,13 +14,13 @@ from lxml import etree
 
 from converter import pandoc
 from converter.__main__ import cli
+from converter.ooxml.namespaces import W
 from converter.ooxml.package import open_docx
 from converter.pipeline import build_model
 from converter.roundtrip import store as roundtrip
 from converter.roundtrip.bookmarks import BookmarkNames
 from converter.roundtrip.export import export_docx
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
 

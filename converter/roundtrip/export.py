@@ -25,13 +25,22 @@ from ..errors import AixError
 from ..fileio import output_path, why
 from ..imagesize import display_size
 from ..model import Site
+from ..ooxml.namespaces import (
+    CORE_NS,
+    CT_CUSTOM_XML_PROPS,
+    PKG_REL_NS,
+    REL_CUSTOM_XML,
+    REL_CUSTOM_XML_PROPS,
+    W,
+)
+from ..ooxml.numbering import Level, level_of
 from ..ooxml.package import DocxPackage
 from . import store
 from . import styles as S
 from .ast_writer import AstWriter, Div, Para, Raw, Str
 from .bookmarks import BookmarkNames, hide_markers
 from .ir import ast_ir, fingerprint
-from .reader import W, WordReader
+from .reader import WordReader
 
 
 def escape(text: str) -> str:
@@ -271,18 +280,18 @@ def finish(
     parts["customXml/itemProps1.xml"] = store.item_props()
     parts["customXml/_rels/item1.xml.rels"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{store.REL_CUSTOM_XML_PROPS}" Target="itemProps1.xml"/>'
+        f'<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_CUSTOM_XML_PROPS}" Target="itemProps1.xml"/>'
         "</Relationships>"
     ).encode()
     parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
         b"</Relationships>",
-        f'<Relationship Id="rIdAixStore" Type="{store.REL_CUSTOM_XML}" Target="../customXml/item1.xml"/>'
+        f'<Relationship Id="rIdAixStore" Type="{REL_CUSTOM_XML}" Target="../customXml/item1.xml"/>'
         "</Relationships>".encode(),
     )
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"</Types>",
-        f'<Override PartName="/customXml/itemProps1.xml" ContentType="{store.ITEM_PROPS_TYPE}"/></Types>'.encode(),
+        f'<Override PartName="/customXml/itemProps1.xml" ContentType="{CT_CUSTOM_XML_PROPS}"/></Types>'.encode(),
     )
     if b'Extension="xml"' not in parts["[Content_Types].xml"]:
         parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
@@ -305,12 +314,9 @@ def _one_bullet_definition(numbering: bytes | None, document: bytes) -> tuple[by
     abstract_kind = {}
     for a in root.findall(W + "abstractNum"):
         lvl = a.find(W + "lvl")
-        fmt = lvl.find(W + "numFmt") if lvl is not None else None
-        text = lvl.find(W + "lvlText") if lvl is not None else None
-        kind = fmt.get(W + "val") if fmt is not None else "decimal"
-        blank = text is None or not (text.get(W + "val") or "").strip()
+        first = level_of(lvl) if lvl is not None else Level()
         abstract_kind[a.get(W + "abstractNumId")] = (
-            "cont" if kind == "bullet" and blank else ("bullet" if kind == "bullet" else None)
+            None if first.fmt != "bullet" else "cont" if first.kind == "none" else "bullet"
         )
     canonical: dict[str, str] = {}
     remap: dict[bytes, bytes] = {}
@@ -381,7 +387,7 @@ def core_xml(meta: Meta) -> bytes:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        f'<cp:coreProperties xmlns:cp="{CORE_NS}" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"{body}</cp:coreProperties>"

@@ -24,6 +24,7 @@ from ..hugo.loader import page_url, split_front_matter
 from ..hugo.markdown import parse_markdown
 from ..hugo.pages import parse_pages
 from ..model import Page, Site, Target
+from ..ooxml.namespaces import STRICT_PREFIX
 from ..ooxml.package import open_docx
 from ..transforms.anchors import assign_ids
 from . import store
@@ -81,7 +82,7 @@ class Syncer:
             self._same_site()
             self.page_of = self._site_pages()
             root = pkg.xml(pkg.main)
-            if root is None or root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+            if root is None or root.tag.startswith(STRICT_PREFIX):
                 raise InputError(
                     "saved as Strict Open XML, which aix does not read",
                     where=str(docx),
