@@ -1,4 +1,5 @@
-"""Writer: the document model as a pandoc AST for the Word snapshot, one method per Markdown token type.
+"""Writer: the document model as a pandoc AST for the Word snapshot, one method per Markdown token type
+(`block_<type>`, `inline_<type>`, the convention of every writer).
 
 Each top-level block of a page becomes a *unit*: its exact source (with the blank lines after it) and a
 hidden marker bookmark wrapped around the first paragraph it renders to; the page's title paragraph is the
@@ -142,34 +143,34 @@ class AstWriter:
         return out
 
     def block(self, tok: Node) -> list[Node]:
-        method = getattr(self, "b_" + tok["type"], None)
+        method = getattr(self, "block_" + tok["type"], None)
         if method is None:
             return [Div(S.HUGO_SOURCE, [Para(lines(plain_text(tok.get("children"))))])]
         return method(tok)
 
-    def b_blank_line(self, tok: Node) -> list[Node]:
+    def block_blank_line(self, tok: Node) -> list[Node]:
         return []
 
-    def b_paragraph(self, tok: Node) -> list[Node]:
+    def block_paragraph(self, tok: Node) -> list[Node]:
         return [Para(self.inlines(tok.get("children") or []))]
 
-    def b_block_text(self, tok: Node) -> list[Node]:
+    def block_block_text(self, tok: Node) -> list[Node]:
         return [{"t": "Plain", "c": self.inlines(tok.get("children") or [])}]
 
-    def b_heading(self, tok: Node) -> list[Node]:
+    def block_heading(self, tok: Node) -> list[Node]:
         inlines = self.inlines(tok.get("children") or [])
         heading = self.node(tok, "_heading", self.page.headings)
         if heading is not None:
             inlines = [Span(self.names.heading(heading), inlines)]
         return [{"t": "Header", "c": [tok["attrs"]["level"], NO_ATTR, inlines]}]
 
-    def b_thematic_break(self, tok: Node) -> list[Node]:
+    def block_thematic_break(self, tok: Node) -> list[Node]:
         return [Div(S.THEMATIC_BREAK, [Para([Str(S.RULE_TEXT)])])]
 
-    def b_block_code(self, tok: Node) -> list[Node]:
+    def block_block_code(self, tok: Node) -> list[Node]:
         return [Div(S.CODE, [Para(lines(tok["raw"].removesuffix("\n")))])]
 
-    def b_block_html(self, tok: Node) -> list[Node]:
+    def block_block_html(self, tok: Node) -> list[Node]:
         return [Div(S.HUGO_SOURCE, [Para(self.html_lines(tok["raw"].rstrip("\n")))])]
 
     def html_lines(self, text: str) -> list[Node]:
@@ -194,7 +195,7 @@ class AstWriter:
         shown = lines(tok["raw"])
         return [self.link(shown, url)] if url else shown
 
-    def b_block_quote(self, tok: Node) -> list[Node]:
+    def block_block_quote(self, tok: Node) -> list[Node]:
         self.quote += 1
         try:
             inner = self.blocks(tok.get("children") or [])
@@ -202,7 +203,7 @@ class AstWriter:
         finally:
             self.quote -= 1
 
-    def b_list(self, tok: Node) -> list[Node]:
+    def block_list(self, tok: Node) -> list[Node]:
         items = [self.blocks(item.get("children") or []) for item in tok.get("children") or []]
         items = [item or [{"t": "Plain", "c": []}] for item in items]
         attrs = tok.get("attrs") or {}
@@ -212,7 +213,7 @@ class AstWriter:
         style = [int(attrs.get("start", 1)), {"t": "Decimal"}, {"t": delim}]
         return [{"t": "OrderedList", "c": [style, items]}]
 
-    def b_table(self, tok: Node) -> list[Node]:
+    def block_table(self, tok: Node) -> list[Node]:
         head: list[Node] = []
         rows: list[list[Node]] = []
         for part in tok.get("children") or []:
@@ -246,7 +247,7 @@ class AstWriter:
         table = [NO_ATTR, [None, []], colspecs, thead, tbodies, [NO_ATTR, []]]
         return [{"t": "Table", "c": table}]
 
-    def b_shortcode(self, tok: Node) -> list[Node]:
+    def block_shortcode(self, tok: Node) -> list[Node]:
         out = [Div(S.HUGO_SHORTCODE, [Para(self.shortcode_lines(tok))])]
         if tok.get("children"):
             out += self.blocks(tok["children"])
@@ -271,15 +272,15 @@ class AstWriter:
                 )  # fmt: skip
                 if end is not None:
                     inner = (
-                        self.i_inline_html(tok)
+                        self.inline_inline_html(tok)
                         + self.inlines(tokens[i:end])
-                        + self.i_inline_html(tokens[end])
+                        + self.inline_inline_html(tokens[end])
                     )
                     url = next(g for g in opening.groups() if g is not None)
                     out.append(self.link(inner, html.unescape(url)))
                     i = end + 1
                     continue
-            method = getattr(self, "i_" + tok["type"], None)
+            method = getattr(self, "inline_" + tok["type"], None)
             if method is None:
                 text = plain_text([tok])
                 if text:
@@ -288,29 +289,29 @@ class AstWriter:
                 out += method(tok)
         return out
 
-    def i_text(self, tok: Node) -> list[Node]:
+    def inline_text(self, tok: Node) -> list[Node]:
         text = html.unescape(tok["raw"])
         return [Str(text)] if text else []
 
-    def i_emphasis(self, tok: Node) -> list[Node]:
+    def inline_emphasis(self, tok: Node) -> list[Node]:
         return [{"t": "Emph", "c": self.inlines(tok["children"])}]
 
-    def i_strong(self, tok: Node) -> list[Node]:
+    def inline_strong(self, tok: Node) -> list[Node]:
         return [{"t": "Strong", "c": self.inlines(tok["children"])}]
 
-    def i_strikethrough(self, tok: Node) -> list[Node]:
+    def inline_strikethrough(self, tok: Node) -> list[Node]:
         return [{"t": "Strikeout", "c": self.inlines(tok["children"])}]
 
-    def i_codespan(self, tok: Node) -> list[Node]:
+    def inline_codespan(self, tok: Node) -> list[Node]:
         return [{"t": "Code", "c": [NO_ATTR, tok["raw"]]}]
 
-    def i_linebreak(self, tok: Node) -> list[Node]:
+    def inline_linebreak(self, tok: Node) -> list[Node]:
         return [LINEBREAK]
 
-    def i_softbreak(self, tok: Node) -> list[Node]:
+    def inline_softbreak(self, tok: Node) -> list[Node]:
         return [SOFTBREAK]
 
-    def i_inline_html(self, tok: Node) -> list[Node]:
+    def inline_inline_html(self, tok: Node) -> list[Node]:
         raw = tok["raw"]
         if BR.match(raw):
             return [LINEBREAK]
@@ -322,7 +323,7 @@ class AstWriter:
                 parts.append(Str(line))
         return [Span("", parts, S.HUGO_SOURCE_CHAR)]
 
-    def i_shortcode(self, tok: Node) -> list[Node]:
+    def inline_shortcode(self, tok: Node) -> list[Node]:
         out = [Span("", self.shortcode_lines(tok), S.HUGO_SHORTCODE_CHAR)]
         if tok.get("children"):
             out += self.inlines(tok["children"])
@@ -336,7 +337,7 @@ class AstWriter:
             return Span("", inlines)
         return {"t": "Link", "c": [NO_ATTR, inlines, [target, ""]]}
 
-    def i_link(self, tok: Node) -> list[Node]:
+    def inline_link(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
         url = self.link_url(tok)
         inlines = self.inlines(tok.get("children") or [])
@@ -344,7 +345,7 @@ class AstWriter:
             return inlines
         return [{"t": "Link", "c": [NO_ATTR, inlines, [url, attrs.get("title") or ""]]}]
 
-    def i_image(self, tok: Node) -> list[Node]:
+    def inline_image(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
         image = self.node(tok, "_image", self.page.images)
         src = image.src if image is not None else attrs.get("url", "")
