@@ -254,3 +254,24 @@ _PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
+
+
+def it_sizes_images_from_their_headers_only(tmp_path):
+    """Pillow reads the size and resolution from the header: a PNG cut after its header is sized alike."""
+    from PIL import Image
+
+    from converter.roundtrip.export import display_size
+
+    png, jpeg, gif = tmp_path / "a.png", tmp_path / "b.jpg", tmp_path / "c.gif"
+    Image.new("RGB", (600, 300), "white").save(png, dpi=(300, 300))
+    Image.new("RGB", (960, 480), "white").save(jpeg, dpi=(72, 72))
+    Image.new("P", (96, 48)).save(gif)
+    assert display_size(png, 6.5, 8.5) == pytest.approx((2.0, 1.0), abs=1e-3)
+    assert display_size(jpeg, 6.5, 8.5) == pytest.approx((6.5, 3.25))  # 13.3 in wide, fitted
+    assert display_size(gif, 6.5, 8.5) == pytest.approx((1.0, 0.5))  # no resolution: 96 dpi
+    cut = tmp_path / "cut.png"
+    data = png.read_bytes()
+    cut.write_bytes(data[: data.index(b"IDAT") + 8])  # the pixels cut off
+    assert display_size(cut, 6.5, 8.5) == display_size(png, 6.5, 8.5)
+    (tmp_path / "x.png").write_bytes(b"not an image")
+    assert display_size(tmp_path / "x.png", 6.5, 8.5) is None

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+from PIL import Image as PILImage
 
 from .. import STYLES, pandoc
 from ..errors import AixError
 from ..fileio import output_path, why
-from ..imagesize import display_size
 from ..model import Site
 from ..ooxml.namespaces import (
     CORE_NS,
@@ -49,6 +49,8 @@ def escape(text: str) -> str:
 
 
 REFERENCE = STYLES / "reference.docx"
+DEFAULT_DPI = 96.0  # what pandoc assumes when a file does not say
+SIZED = {"PNG", "JPEG", "GIF", "BMP"}  # sized here; pandoc gets other files as they are
 MAX_WIDTH_IN, MAX_HEIGHT_IN = 6.5, 8.5  # the text area of styles/reference.docx (A4, 2.2 cm margins)
 STORED = (".png", ".jpg", ".jpeg", ".gif")  # already compressed: deflating them again only costs time
 NUM_ID = re.compile(rb'<w:numId w:val="(\d+)"')
@@ -232,6 +234,30 @@ def _stand_ins(writer: AstWriter, site: Site, tmp: Path) -> Media:
         if width:
             node["c"][0][2] = [["width", width], ["height", height]]
     return media
+
+
+def display_size(path: Path, max_width: float, max_height: float) -> tuple[float, float] | None:
+    """The size in inches pandoc would give the image, fitted into the text area. Pillow reads the
+    header only (Image.open decodes no pixels); the resolution is PNG's pHYs or JPEG's JFIF density,
+    as pandoc reads them (not EXIF), else 96 dpi."""
+    try:
+        with PILImage.open(path) as im:
+            if im.format not in SIZED:
+                return None
+            (w, h), info = im.size, im.info
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        return None
+    dpi_x = dpi_y = DEFAULT_DPI
+    if im.format == "PNG" and info.get("dpi"):
+        dpi_x, dpi_y = info["dpi"]
+    elif im.format == "JPEG" and info.get("jfif_unit") in (1, 2) and all(info.get("jfif_density", ())):
+        scale = 1.0 if info["jfif_unit"] == 1 else 2.54
+        dpi_x, dpi_y = (d * scale for d in info["jfif_density"])
+    if w <= 0 or h <= 0:
+        return None
+    width, height = w / (dpi_x or DEFAULT_DPI), h / (dpi_y or DEFAULT_DPI)
+    scale = min(1.0, max_width / width, max_height / height)
+    return width * scale, height * scale
 
 
 def finish(
