@@ -14,6 +14,7 @@ from lxml import etree
 
 from converter import pandoc
 from converter.__main__ import cli
+from converter.errors import AixError
 from converter.ooxml.namespaces import W
 from converter.ooxml.package import open_docx
 from converter.pipeline import build_model
@@ -123,6 +124,50 @@ def it_points_every_bullet_list_at_one_numbering_definition(sample_snapshot):
         and (a.find(f"{W}lvl/{W}lvlText").get(W + "val") or "").strip()
     ]
     assert len(bullets) == 1
+
+
+def it_makes_every_table_as_wide_as_the_text(sample_snapshot):
+    root = _document(sample_snapshot[1])
+    widths = [tbl.find(f"{W}tblPr/{W}tblW") for tbl in root.iter(W + "tbl")]
+    assert widths and all((w.get(W + "type"), w.get(W + "w")) == ("pct", "5000") for w in widths)
+
+
+@pytest.mark.parametrize(
+    ("part", "tag", "named"),
+    [("word/document.xml", "tblW", "w:tblW"), ("word/settings.xml", "zoom", "w:zoom")],
+)
+def it_stops_when_pandoc_writes_what_it_edits_differently(make_site, monkeypatch, tmp_path, part, tag, named):
+    """An edit of pandoc's XML that finds nothing to edit is an error naming what it expected, not a
+    snapshot silently left as pandoc wrote it."""
+    from converter.roundtrip import export as export_module
+
+    real = pandoc.ast_to_docx
+
+    def without(doc, out, reference):
+        job = real(doc, out, reference)
+        wait = job.wait
+
+        def wait_and_drop():
+            wait()
+            with zipfile.ZipFile(out) as z:
+                members = [(i, z.read(i)) for i in z.infolist()]
+            with zipfile.ZipFile(out, "w") as z:
+                for info, data in members:
+                    if info.filename == part:
+                        root = etree.fromstring(data)
+                        for el in list(root.iter(W + tag)):
+                            el.getparent().remove(el)
+                        data = etree.tostring(root)
+                    z.writestr(info, data)
+
+        job.wait = wait_and_drop
+        return job
+
+    monkeypatch.setattr(export_module.pandoc, "ast_to_docx", without)
+    site = make_site({"content/docs/a.md": "---\ntitle: A\n---\n| x | y |\n|---|---|\n| 1 | 2 |\n"})
+    with pytest.raises(AixError, match=f"pandoc's {part} has no {named}"):
+        export_docx(build_model(site), tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
 
 
 def it_sets_the_core_properties(sample_snapshot):

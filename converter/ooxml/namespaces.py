@@ -11,6 +11,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 V_NS = "urn:schemas-microsoft-com:vml"
 O_NS = "urn:schemas-microsoft-com:office:office"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -20,7 +21,7 @@ CORE_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properti
 DS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 STRICT_PREFIX = "{http://purl.oclc.org/ooxml/"  # the root tag of a part saved as Strict Open XML
 
-W, R, M, WP, A = (f"{{{ns}}}" for ns in (W_NS, R_NS, M_NS, WP_NS, A_NS))
+W, R, M, WP, A, PIC = (f"{{{ns}}}" for ns in (W_NS, R_NS, M_NS, WP_NS, A_NS, PIC_NS))
 PKG_REL, CT = (f"{{{ns}}}" for ns in (PKG_REL_NS, CT_NS))
 XML_SPACE = f"{{{XML_NS}}}space"
 W_VAL = W + "val"

@@ -27,14 +27,19 @@ from ..fileio import output_path, why
 from ..model import Site
 from ..ooxml.namespaces import (
     CORE_NS,
+    CT,
     CT_CUSTOM_XML_PROPS,
+    PIC,
+    PKG_REL,
     PKG_REL_NS,
     REL_CUSTOM_XML,
     REL_CUSTOM_XML_PROPS,
+    WP,
     W,
 )
 from ..ooxml.numbering import Level, level_of
 from ..ooxml.package import DocxPackage
+from ..ooxml.parts import Parts
 from . import store
 from . import styles as S
 from .ast_writer import AstWriter, Div, Para, Raw, Str
@@ -53,7 +58,6 @@ DEFAULT_DPI = 96.0  # what pandoc assumes when a file does not say
 SIZED = {"PNG", "JPEG", "GIF", "BMP"}  # sized here; pandoc gets other files as they are
 MAX_WIDTH_IN, MAX_HEIGHT_IN = 6.5, 8.5  # the text area of styles/reference.docx (A4, 2.2 cm margins)
 STORED = (".png", ".jpg", ".jpeg", ".gif")  # already compressed: deflating them again only costs time
-NUM_ID = re.compile(rb'<w:numId w:val="(\d+)"')
 TOC_XML = (
     '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
     '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
@@ -276,12 +280,16 @@ def finish(
     for name, data in parts.items():
         if name.startswith("word/media/") and data in media.stand_ins:
             parts[name] = media.stand_ins[data].read_bytes()
-    document = hide_markers(parts["word/document.xml"])
-    for given, shown in media.paths.items():  # pandoc records the file path as a description: no local paths
-        document = document.replace(f'descr="{escape(given)}"'.encode(), f'descr="{escape(shown)}"'.encode())
-    parts["word/numbering.xml"], document = _one_bullet_definition(parts.get("word/numbering.xml"), document)
-    document = document.replace(b'<w:tblW w:type="auto" w:w="0" />', b'<w:tblW w:type="pct" w:w="5000" />')
-    parts["word/document.xml"] = document
+    edit = Parts(parts, "pandoc")
+    document = edit.xml("word/document.xml")
+    hide_markers(document)
+    for props in document.iter(WP + "docPr", PIC + "cNvPr"):  # pandoc takes a file path for a description
+        if props.get("descr") in media.paths:  # no local paths in the file
+            props.set("descr", media.paths[props.get("descr")])
+    if "word/numbering.xml" in parts:
+        _one_bullet_definition(edit.xml("word/numbering.xml"), document)
+    _table_widths(edit, document)
+    edit.flush()
     fps, part_fps, shown = _fingerprints(raw, parts, {u.uid for u in writer.units})
     pages = []
     by_page: dict[str, list[store.StoredUnit]] = {}
@@ -310,62 +318,78 @@ def finish(
         f'<Relationship Id="rId1" Type="{REL_CUSTOM_XML_PROPS}" Target="itemProps1.xml"/>'
         "</Relationships>"
     ).encode()
-    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>",
-        f'<Relationship Id="rIdAixStore" Type="{REL_CUSTOM_XML}" Target="../customXml/item1.xml"/>'
-        "</Relationships>".encode(),
-    )
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>",
-        f'<Override PartName="/customXml/itemProps1.xml" ContentType="{CT_CUSTOM_XML_PROPS}"/></Types>'.encode(),
-    )
-    if b'Extension="xml"' not in parts["[Content_Types].xml"]:
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-            b"</Types>", b'<Default Extension="xml" ContentType="application/xml"/></Types>'
-        )
+    _add_store_part(edit)
     parts["docProps/core.xml"] = core_xml(meta)
-    parts["word/settings.xml"] = parts["word/settings.xml"].replace(
-        b"<w:zoom ", b'<w:updateFields w:val="true" /><w:zoom ', 1
-    )
+    settings = edit.xml("word/settings.xml")
+    zoom = edit.expect("word/settings.xml", settings.find(W + "zoom"), "w:zoom")
+    zoom.addprevious(_w("updateFields", val="true"))
+    edit.flush()
     order = [i.filename for i in infos] + [n for n in parts if n not in {i.filename for i in infos}]
     write_zip(out, [(n, parts[n]) for n in order])
 
 
-def _one_bullet_definition(numbering: bytes | None, document: bytes) -> tuple[bytes, bytes]:
+def _one_bullet_definition(numbering: etree._Element, document: etree._Element) -> None:
     """Point every bullet list (and pandoc's list-continuation numbering) at one definition: LibreOffice
     multiplies definitions on each save and loses all paragraph styles beyond about 443 of them."""
-    if not numbering:
-        return numbering or b"", document
-    root = etree.fromstring(numbering)
     abstract_kind = {}
-    for a in root.findall(W + "abstractNum"):
+    for a in numbering.findall(W + "abstractNum"):
         lvl = a.find(W + "lvl")
         first = level_of(lvl) if lvl is not None else Level()
         abstract_kind[a.get(W + "abstractNumId")] = (
             None if first.fmt != "bullet" else "cont" if first.kind == "none" else "bullet"
         )
     canonical: dict[str, str] = {}
-    remap: dict[bytes, bytes] = {}
-    for num in root.findall(W + "num"):
+    remap: dict[str, str] = {}
+    for num in numbering.findall(W + "num"):
         ref = num.find(W + "abstractNumId")
         kind = abstract_kind.get(ref.get(W + "val") if ref is not None else None)
         if kind is None:
             continue
         num_id = num.get(W + "numId")
         if kind in canonical:
-            remap[num_id.encode()] = canonical[kind].encode()
-            root.remove(num)
+            remap[num_id] = canonical[kind]
+            numbering.remove(num)
         else:
             canonical[kind] = num_id
-    used = {n.find(W + "abstractNumId").get(W + "val") for n in root.findall(W + "num")}
-    for a in root.findall(W + "abstractNum"):
+    used = {n.find(W + "abstractNumId").get(W + "val") for n in numbering.findall(W + "num")}
+    for a in numbering.findall(W + "abstractNum"):
         if a.get(W + "abstractNumId") not in used:
-            root.remove(a)
-    if remap:
-        document = NUM_ID.sub(
-            lambda m: b'<w:numId w:val="' + remap.get(m.group(1), m.group(1)) + b'"', document
-        )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), document
+            numbering.remove(a)
+    for num_id in document.iter(W + "numId") if remap else ():
+        if num_id.get(W + "val") in remap:
+            num_id.set(W + "val", remap[num_id.get(W + "val")])
+
+
+def _table_widths(edit: Parts, document: etree._Element) -> None:
+    """Every table as wide as the text: pandoc writes tables of automatic width (w:tblW auto, 0)."""
+    for tbl in document.iter(W + "tbl"):
+        ppr = edit.expect("word/document.xml", tbl.find(W + "tblPr"), "w:tblPr in a table")
+        width = edit.expect("word/document.xml", ppr.find(W + "tblW"), "w:tblW in a table's w:tblPr")
+        if width.get(W + "type") == "auto" and width.get(W + "w") == "0":
+            width.set(W + "type", "pct")
+            width.set(W + "w", "5000")
+
+
+def _add_store_part(edit: Parts) -> None:
+    """The store's relationship from the document and its properties part's content type."""
+    rels = edit.xml("word/_rels/document.xml.rels")
+    etree.SubElement(
+        rels, PKG_REL + "Relationship", Id="rIdAixStore", Type=REL_CUSTOM_XML, Target="../customXml/item1.xml"
+    )
+    types = edit.xml("[Content_Types].xml")
+    etree.SubElement(
+        types, CT + "Override", PartName="/customXml/itemProps1.xml", ContentType=CT_CUSTOM_XML_PROPS
+    )
+    if not any(d.get("Extension") == "xml" for d in types.iter(CT + "Default")):
+        etree.SubElement(types, CT + "Default", Extension="xml", ContentType="application/xml")
+
+
+def _w(tag: str, **attrs: str) -> etree._Element:
+    """A w: element with w: attributes."""
+    el = etree.Element(W + tag)
+    for name, value in attrs.items():
+        el.set(W + name, value)
+    return el
 
 
 def _fingerprints(
