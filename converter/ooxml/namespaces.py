@@ -32,10 +32,6 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 REL_OFFICE_DOCUMENT = REL + "officeDocument"
 REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"  # the same types in Strict Open XML
 REL_STRICT_OFFICE_DOCUMENT = REL_STRICT + "officeDocument"
-REL_STYLES = REL + "styles"
-REL_NUMBERING = REL + "numbering"
-REL_COMMENTS = REL + "comments"
-REL_HYPERLINK = REL + "hyperlink"
 REL_CUSTOM_XML = REL + "customXml"
 REL_CUSTOM_XML_PROPS = REL + "customXmlProps"
 

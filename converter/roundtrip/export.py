@@ -29,6 +29,7 @@ from ..ooxml.namespaces import (
     CORE_NS,
     CT,
     CT_CUSTOM_XML_PROPS,
+    M_NS,
     PIC,
     PKG_REL,
     PKG_REL_NS,
@@ -320,9 +321,7 @@ def finish(
     ).encode()
     _add_store_part(edit)
     parts["docProps/core.xml"] = core_xml(meta)
-    settings = edit.xml("word/settings.xml")
-    zoom = edit.expect("word/settings.xml", settings.find(W + "zoom"), "w:zoom")
-    zoom.addprevious(_w("updateFields", val="true"))
+    _update_fields(edit.xml("word/settings.xml"))
     edit.flush()
     order = [i.filename for i in infos] + [n for n in parts if n not in {i.filename for i in infos}]
     write_zip(out, [(n, parts[n]) for n in order])
@@ -382,6 +381,33 @@ def _add_store_part(edit: Parts) -> None:
     )
     if not any(d.get("Extension") == "xml" for d in types.iter(CT + "Default")):
         etree.SubElement(types, CT + "Default", Extension="xml", ContentType="application/xml")
+
+
+# the elements that follow w:updateFields in w:settings (ECMA-376 part 1, CT_Settings, a sequence)
+AFTER_UPDATE_FIELDS = [
+    W + t for t in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
+] + [f"{{{M_NS}}}mathPr"] + [
+    W + t
+    for t in (
+        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    )
+] + ["{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary"] + [
+    W + t for t in ("shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+]  # fmt: skip
+
+
+def _update_fields(settings: etree._Element) -> None:
+    """Ask Word to update the fields (the contents list) on opening: w:updateFields at its place in the
+    sequence, where Word's schema check expects it."""
+    for old in settings.findall(W + "updateFields"):
+        settings.remove(old)
+    field = _w("updateFields", val="true")
+    follower = next((el for el in settings if el.tag in AFTER_UPDATE_FIELDS), None)
+    if follower is not None:
+        follower.addprevious(field)
+    else:
+        settings.append(field)
 
 
 def _w(tag: str, **attrs: str) -> etree._Element:
