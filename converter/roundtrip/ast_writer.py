@@ -63,12 +63,12 @@ LINEBREAK: Node = {"t": "LineBreak"}
 SOFTBREAK: Node = {"t": "SoftBreak"}
 
 
-def lines(text: str) -> list[Node]:
-    """Verbatim lines as one paragraph's inlines, joined by line breaks."""
+def lines(text: str, brk: Node = LINEBREAK) -> list[Node]:
+    """Verbatim lines as one paragraph's inlines, joined by line breaks (or soft breaks)."""
     out: list[Node] = []
     for i, line in enumerate(text.split("\n")):
         if i:
-            out.append(LINEBREAK)
+            out.append(brk)
         if line:
             out.append(Str(line))
     return out
@@ -315,13 +315,7 @@ class AstWriter:
         raw = tok["raw"]
         if BR.match(raw):
             return [LINEBREAK]
-        parts: list[Node] = []
-        for i, line in enumerate(raw.split("\n")):
-            if i:
-                parts.append(SOFTBREAK)
-            if line:
-                parts.append(Str(line))
-        return [Span("", parts, S.HUGO_SOURCE_CHAR)]
+        return [Span("", lines(raw, SOFTBREAK), S.HUGO_SOURCE_CHAR)]
 
     def inline_shortcode(self, tok: Node) -> list[Node]:
         out = [Span("", self.shortcode_lines(tok), S.HUGO_SHORTCODE_CHAR)]
