@@ -136,7 +136,7 @@ def it_makes_every_table_as_wide_as_the_text(sample_snapshot):
 
 @pytest.mark.parametrize(
     ("part", "tag", "named"),
-    [("word/document.xml", "tblW", "w:tblW"), ("word/settings.xml", "zoom", "w:zoom")],
+    [("word/document.xml", "tblW", "w:tblW"), ("word/document.xml", "tblPr", "w:tblPr in a table")],
 )
 def it_stops_when_pandoc_writes_what_it_edits_differently(make_site, monkeypatch, tmp_path, part, tag, named):
     """An edit of pandoc's XML that finds nothing to edit is an error naming what it expected, not a
