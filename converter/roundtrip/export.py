@@ -47,6 +47,7 @@ from .ast_writer import AstWriter, Div, Para, Raw, Str
 from .bookmarks import BookmarkNames, hide_markers
 from .ir import ast_ir, fingerprint
 from .reader import WordReader
+from .symbols import symbol_fonts
 
 
 def escape(text: str) -> str:
@@ -290,6 +291,7 @@ def finish(
     if "word/numbering.xml" in parts:
         _one_bullet_definition(edit.xml("word/numbering.xml"), document)
     _table_widths(edit, document)
+    symbol_fonts(document)
     edit.flush()
     fps, part_fps, shown = _fingerprints(raw, parts, {u.uid for u in writer.units})
     pages = []
