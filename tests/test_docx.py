@@ -75,11 +75,42 @@ def it_keeps_the_heading_ids_inside_the_document(snapshot):
     assert set(stored.bookmarks.values()) == ids
 
 
+def _in_toc(el: etree._Element) -> bool:
+    p = next(el.iterancestors(W + "p"))
+    return (p.find(f"{W}pPr/{W}pStyle") is not None) and p.find(f"{W}pPr/{W}pStyle").get(
+        W + "val"
+    ).startswith("toc")
+
+
+def it_fills_the_contents_list_with_the_headings_linked_to_their_bookmarks(snapshot):
+    """The TOC field's result holds every heading of levels 1-3 before anything updates it."""
+    site, out, _ = snapshot
+    root = _document(out)
+    bookmarks = {b.get(W + "name") for b in root.iter(W + "bookmarkStart")}
+    entries = [p for p in root.iter(W + "p") if (p.find(f"{W}pPr/{W}pStyle") is not None)
+               and p.find(f"{W}pPr/{W}pStyle").get(W + "val").startswith("toc")]  # fmt: skip
+    names = BookmarkNames(site)
+    headings = [h for page in site.pages for h in page.headings if h.level <= 3]
+    assert ["".join(t.text for t in p.iter(W + "t")) for p in entries] == [h.text for h in headings]
+    assert [p.find(W + "hyperlink").get(W + "anchor") for p in entries] == [
+        names.heading(h) for h in headings
+    ]
+    assert {p.find(W + "hyperlink").get(W + "anchor") for p in entries} <= bookmarks
+    # still a field Word updates: begin and instruction before the first entry, the end after the last
+    body = list(root.iter(W + "fldChar", W + "instrText", W + "p"))
+    first, last = body.index(entries[0]), body.index(entries[-1])
+    assert "TOC \\o" in "".join(e.text or "" for e in body[first:] if e.tag == W + "instrText")
+    kinds = [e.get(W + "fldCharType") for e in body[first : last + 3] if e.tag == W + "fldChar"]
+    assert kinds[:2] == ["begin", "separate"] and kinds[-1] == "end"
+
+
 def it_links_every_internal_link_to_an_existing_bookmark(snapshot):
     site, out, _ = snapshot
     root = _document(out)
     bookmarks = {b.get(W + "name") for b in root.iter(W + "bookmarkStart")}
-    anchors = [h.get(W + "anchor") for h in root.iter(W + "hyperlink") if h.get(W + "anchor")]
+    anchors = [
+        h.get(W + "anchor") for h in root.iter(W + "hyperlink") if h.get(W + "anchor") and not _in_toc(h)
+    ]
     internal = [link for p in site.pages for link in p.links if link.target is not None]
     assert len(anchors) == len(internal)  # Markdown, raw HTML <a href> and shortcode link= alike
     assert set(anchors) <= bookmarks

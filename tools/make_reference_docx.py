@@ -137,7 +137,12 @@ def build() -> bytes:
         cover.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         cover.paragraph_format.space_before = Pt(14)
     doc.styles["Subtitle"].font.size = Pt(16)
-    doc.styles["TOC Heading"].paragraph_format.page_break_before = True
+    contents = doc.styles["TOC Heading"]  # "Contents": a heading like Heading 1, not in the theme's font
+    set_font(contents, SANS)
+    contents.font.size, contents.font.bold, contents.font.color.rgb = Pt(HEADINGS[1]), True, INK
+    contents.paragraph_format.page_break_before = True
+    for name in ["Title Char"] + [f"Heading {level} Char" for level in HEADINGS]:
+        set_font(doc.styles[name], SANS)  # the character styles linked to them: the same family
     for level in range(1, 4):
         toc = style(doc, f"toc {level}", base="Normal")
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))

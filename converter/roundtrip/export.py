@@ -60,15 +60,31 @@ DEFAULT_DPI = 96.0  # what pandoc assumes when a file does not say
 SIZED = {"PNG", "JPEG", "GIF", "BMP"}  # sized here; pandoc gets other files as they are
 MAX_WIDTH_IN, MAX_HEIGHT_IN = 6.5, 8.5  # the text area of styles/reference.docx (A4, 2.2 cm margins)
 STORED = (".png", ".jpg", ".jpeg", ".gif")  # already compressed: deflating them again only costs time
-TOC_XML = (
-    '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
-    '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    "<w:r><w:t>The table of contents fills in when the document is opened in Word "
-    "(or with Tools, Update in LibreOffice).</w:t></w:r>"
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-)
+TOC_LEVELS = 3  # the contents list: page titles (Heading 1) and headings ## and ###
+TOC_FIELD = f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u '
+
+
+def toc_xml(site: Site, names: BookmarkNames) -> str:
+    """The contents list: a TOC field whose result already holds the headings, each a link to its bookmark,
+    so the list shows before anything updates it (no page numbers: only a layout knows them). Word still
+    updates the field on opening (w:updateFields), LibreOffice with Tools, Update."""
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{TOC_FIELD}</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    headings = [h for page in site.pages for h in page.headings if h.level <= TOC_LEVELS]
+    entries = [
+        f'<w:p><w:pPr><w:pStyle w:val="toc{h.level}"/></w:pPr>{"" if i else begin}'
+        f'<w:hyperlink w:anchor="{names.heading(h)}" w:history="1"><w:r><w:t xml:space="preserve">'
+        f"{escape(h.text)}</w:t></w:r></w:hyperlink></w:p>"
+        for i, h in enumerate(headings)
+    ] or [f"<w:p>{begin}</w:p>"]
+    return (
+        '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
+        + "".join(entries)
+        + '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
 
 
 @dataclass(slots=True)
@@ -154,7 +170,7 @@ def export_docx(site: Site, out: Path, meta: Meta | None = None, reference: Path
             raise AixError(
                 "the blocks of this page do not add up to its text; cannot export it", where=page.rel
             )
-    blocks = cover(meta) + [Raw(TOC_XML)] + body
+    blocks = cover(meta) + [Raw(toc_xml(site, names))] + body
     with tempfile.TemporaryDirectory(prefix="aix-docx-") as tmp:
         raw = Path(tmp) / "pandoc.docx"
         media = _stand_ins(writer, site, Path(tmp))
