@@ -116,3 +116,38 @@ def _content(obj, resources, number: int, cache: dict) -> Iterator[Shown]:
             xobject = resources.get("/XObject", {}).get(str(operands[0]))
             if xobject is not None and xobject.get("/Subtype") == "/Form":
                 yield from _content(xobject, xobject.get("/Resources", resources), number, cache)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def line_breaks(path: str) -> Iterator[tuple[int, str, str]]:
+    """(page, last word of a line, first word of the next line in the same text block), from
+    `pdftotext -bbox-layout`: where a word broken in the middle shows as two pieces."""
+    import subprocess
+
+    from lxml import etree
+
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox-layout", path, "-"], capture_output=True, check=True, timeout=600
+    ).stdout
+    root = etree.fromstring(xhtml, etree.XMLParser(recover=True, huge_tree=True))
+    ns = "{http://www.w3.org/1999/xhtml}"
+    for number, page in enumerate(root.iter(ns + "page"), 1):
+        for block in page.iter(ns + "block"):
+            lines = [[w.text or "" for w in line.iter(ns + "word")] for line in block.iter(ns + "line")]
+            for upper, lower in zip(lines, lines[1:], strict=False):
+                if upper and lower:
+                    last, first = _WORD.findall(upper[-1]), _WORD.findall(lower[0])
+                    if last and first and upper[-1].endswith(last[-1]) and lower[0].startswith(first[0]):
+                        yield number, last[-1], first[0]
+
+
+def broken_words(path: str, words: set[str], known: set[str]) -> list[tuple[int, str]]:
+    """The words of `words` that the PDF breaks across two lines in the middle: their two pieces end one
+    line and start the next, and a piece is no word of the document (`known`)."""
+    out = []
+    for page, a, b in line_breaks(path):
+        if a + b in words and (a not in known or b not in known):
+            out.append((page, a + b))
+    return out

@@ -45,6 +45,7 @@ from . import store
 from . import styles as S
 from .ast_writer import AstWriter, Div, Para, Raw, Str
 from .bookmarks import BookmarkNames, hide_markers
+from .columns import size_tables, text_area
 from .ir import ast_ir, fingerprint
 from .reader import WordReader
 from .symbols import symbol_fonts
@@ -378,13 +379,22 @@ def _one_bullet_definition(numbering: etree._Element, document: etree._Element) 
 
 
 def _table_widths(edit: Parts, document: etree._Element) -> None:
-    """Every table as wide as the text: pandoc writes tables of automatic width (w:tblW auto, 0)."""
-    for tbl in document.iter(W + "tbl"):
+    """Every table as wide as the text (pandoc writes tables of automatic width, w:tblW auto 0), its
+    columns sized from their content (columns.py)."""
+    tables = list(document.iter(W + "tbl"))
+    for tbl in tables:
         ppr = edit.expect("word/document.xml", tbl.find(W + "tblPr"), "w:tblPr in a table")
         width = edit.expect("word/document.xml", ppr.find(W + "tblW"), "w:tblW in a table's w:tblPr")
         if width.get(W + "type") == "auto" and width.get(W + "w") == "0":
             width.set(W + "type", "pct")
             width.set(W + "w", "5000")
+    if tables:
+        area = text_area(document)
+        if area is None:
+            raise AixError(
+                "pandoc's word/document.xml has no page size and margins (w:sectPr); cannot size tables"
+            )
+        size_tables(document, area)
 
 
 def _add_store_part(edit: Parts) -> None:
