@@ -23,6 +23,7 @@ from ..hugo.pages import html_refs
 from ..model import Link, Page, Site, Source
 from ..transforms.images import is_file
 from ..transforms.links import resolve, site_path, split_url
+from . import rawhtml
 from . import styles as S
 from .bookmarks import BookmarkNames, unit_marker
 
@@ -34,7 +35,12 @@ HTML_A = re.compile(
     r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>.*?</a\s*>", re.I | re.S
 )
 HTML_A_OPEN = re.compile(r"^<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
-HTML_A_CLOSE = re.compile(r"^</a\s*>$", re.I)
+HTML_PAIR = re.compile(
+    r"^<(a|b|strong|i|em|s|del|strike|sup|sub|code|kbd|samp|span|mark|u|small|abbr|cite|var)\b[^>]*>$", re.I
+)
+HTML_STYLE = {"b": "Strong", "strong": "Strong", "i": "Emph", "em": "Emph", "cite": "Emph", "var": "Emph",
+              "s": "Strikeout", "del": "Strikeout", "strike": "Strikeout", "sup": "Superscript",
+              "sub": "Subscript"}  # fmt: skip
 LINK_ARGS = ("link", "href", "url")
 
 
@@ -171,7 +177,21 @@ class AstWriter:
         return [Div(S.CODE, [Para(lines(tok["raw"].removesuffix("\n")))])]
 
     def block_block_html(self, tok: Node) -> list[Node]:
-        return [Div(S.HUGO_SOURCE, [Para(self.html_lines(tok["raw"].rstrip("\n")))])]
+        """Raw HTML as a reader of the website sees it (tables, lists, links, emphasis: rawhtml.py); as its
+        source when it shows nothing (a comment), so that the block keeps a paragraph in Word."""
+        raw = tok["raw"].rstrip("\n")
+        blocks, _ = self.raw_html(raw)
+        return blocks or [Div(S.HUGO_SOURCE, [Para(self.html_lines(raw))])]
+
+    def raw_html(self, raw: str) -> tuple[list[Node], rawhtml.Layout]:
+        """The blocks of a raw HTML block, and where each paragraph and cell came from in it."""
+
+        def image(src: str, alt: str) -> list[Node]:
+            return self.inline_image(
+                {"type": "image", "attrs": {"url": src}, "children": [{"type": "text", "raw": alt}]}
+            )
+
+        return rawhtml.Renderer(raw, self.link, image).render(rawhtml.parse(raw))
 
     def html_lines(self, text: str) -> list[Node]:
         """Raw HTML as its source lines, each <a href> in it a working hyperlink."""
@@ -263,23 +283,11 @@ class AstWriter:
         while i < len(tokens):
             tok = tokens[i]
             i += 1
-            opening = HTML_A_OPEN.match(tok["raw"]) if tok["type"] == "inline_html" else None
-            if opening:  # <a href="...">text</a> inline: a hyperlink around its source
-                end = next(
-                    (j for j in range(i, len(tokens)) if tokens[j]["type"] == "inline_html"
-                     and HTML_A_CLOSE.match(tokens[j]["raw"])),
-                    None,
-                )  # fmt: skip
-                if end is not None:
-                    inner = (
-                        self.inline_inline_html(tok)
-                        + self.inlines(tokens[i:end])
-                        + self.inline_inline_html(tokens[end])
-                    )
-                    url = next(g for g in opening.groups() if g is not None)
-                    out.append(self.link(inner, html.unescape(url)))
-                    i = end + 1
-                    continue
+            pair = self.html_pair(tokens, i - 1) if tok["type"] == "inline_html" else None
+            if pair is not None:  # <b>text</b>, <a href="...">text</a>: formatted as a reader sees it
+                shown, i = pair
+                out += shown
+                continue
             method = getattr(self, "inline_" + tok["type"], None)
             if method is None:
                 text = plain_text([tok])
@@ -288,6 +296,37 @@ class AstWriter:
             else:
                 out += method(tok)
         return out
+
+    def html_pair(self, tokens: list[Node], k: int) -> tuple[list[Node], int] | None:
+        """Inline HTML that formats the tokens up to its closing tag (goldmark gives the tags apart): the
+        formatted tokens, and the index after the closing tag; None when it is no such pair."""
+        m = HTML_PAIR.match(tokens[k]["raw"])
+        if m is None:
+            return None
+        tag, depth = m.group(1).lower(), 0
+        for j in range(k + 1, len(tokens)):
+            raw = tokens[j]["raw"] if tokens[j]["type"] == "inline_html" else ""
+            opened = HTML_PAIR.match(raw)
+            if opened and opened.group(1).lower() == tag:
+                depth += 1
+            elif re.fullmatch(rf"</{tag}\s*>", raw, re.I):
+                if depth == 0:
+                    break
+                depth -= 1
+        else:
+            return None
+        inner = self.inlines(tokens[k + 1 : j])
+        if tag == "a":
+            href = HTML_A_OPEN.match(tokens[k]["raw"])
+            url = next((g for g in href.groups() if g is not None), None) if href else None
+            shown = [self.link(inner, html.unescape(url))] if url is not None and inner else inner
+        elif tag in ("code", "kbd", "samp"):
+            shown = [{"t": "Code", "c": [NO_ATTR, plain_text(tokens[k + 1 : j])]}]
+        elif tag in HTML_STYLE:
+            shown = [{"t": HTML_STYLE[tag], "c": inner}] if inner else []
+        else:
+            shown = inner
+        return shown, j + 1
 
     def inline_text(self, tok: Node) -> list[Node]:
         text = html.unescape(tok["raw"])

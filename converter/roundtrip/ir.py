@@ -122,23 +122,48 @@ def _blocks(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str
 
 
 def _table(c: list[Any]) -> IR:
+    """Rows of cells as Word holds them: where a cell spans rows, pandoc writes an empty continuation cell
+    in each row below it (w:vMerge), which a reader sees as an empty cell."""
     rows = []
     head_rows = c[3][1]
     body_rows = [r for body in c[4] for r in body[2] + body[3]]
+    spans: dict[int, list[int]] = {}  # column -> [rows left, colspan]
     for n, row in enumerate(head_rows + body_rows):
-        cells = []
-        for cell in row[1]:
-            paras: list[IR] = []
-            for block in cell[4]:
-                sub: list[IR] = []
-                if block["t"] in ("Para", "Plain"):
-                    sub.append(_para_ir("compact", None, block["c"], header_row=n == 0))
+        cells: list[tuple] = []
+        col = 0
+        given = list(row[1])
+        while given or any(k >= col for k in spans):
+            if col in spans:
+                left, colspan = spans[col]
+                cells.append(())
+                if left <= 1:
+                    del spans[col]
                 else:
-                    _blocks([block], sub, None, None)
-                paras += [p for p in sub if p[0] == "tbl" or plain(p[3]).strip()]
-            cells.append(tuple(paras))
+                    spans[col][0] = left - 1
+                col += colspan
+                continue
+            if not given:
+                break
+            cell = given.pop(0)
+            rowspan, colspan = max(1, cell[2]), max(1, cell[3])
+            cells.append(_cell(cell, n == 0))
+            if rowspan > 1:
+                spans[col] = [rowspan - 1, colspan]
+            col += colspan
         rows.append(tuple(cells))
     return ("tbl", tuple(rows))
+
+
+def _cell(cell: list[Any], header_row: bool) -> tuple:
+    paras: list[IR] = []
+    for block in cell[4]:
+        sub: list[IR] = []
+        if block["t"] in ("Para", "Plain"):
+            sub.append(_para_ir("compact", None, block["c"], header_row=header_row))
+        else:
+            _blocks([block], sub, None, None)
+        paras += [p for p in sub if p[0] == "tbl" or plain(p[3]).strip()]
+    return tuple(paras)
 
 
 def _add(marks: tuple[str, ...], mark: str) -> tuple[str, ...]:

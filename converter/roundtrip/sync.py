@@ -27,7 +27,7 @@ from ..model import Page, Site, Target
 from ..ooxml.namespaces import STRICT_PREFIX
 from ..ooxml.package import open_docx
 from ..transforms.anchors import assign_ids
-from . import store
+from . import rawhtml, store
 from .ast_writer import AstWriter
 from .bookmarks import BookmarkNames
 from .ir import ast_ir, fingerprint, plain
@@ -237,11 +237,13 @@ class Syncer:
                 text = ""  # emptied in Word: the block goes, with the blank lines after it
             else:
                 before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
-                base = markdown(list(before), style, ctx)
-                newline = core.endswith("\n")
-                text = merge3(base, core if newline else core + "\n", edited)
-                if not newline:
-                    text = text.removesuffix("\n")
+                text = self._html(core, list(before), [e.ir for e in own], ctx, page, unit)
+                if text is None:
+                    base = markdown(list(before), style, ctx)
+                    newline = core.endswith("\n")
+                    text = merge3(base, core if newline else core + "\n", edited)
+                    if not newline:
+                        text = text.removesuffix("\n")
         added = markdown([e.ir for e in extra], style, ctx) if extra else ""
         if not text and not added:
             return ""
@@ -250,13 +252,30 @@ class Syncer:
             trail = trail or "\n"
         return text + trail
 
+    def _tokens(self, core: str, page: Page, line: int) -> list:
+        tokens = [b.token for b in page.blocks if b.line == line and b.text.startswith(core[:40])]
+        return tokens or [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
+
     def _base_irs(self, core: str, page: Page, line: int) -> list:
         """What Word showed of the block before the edit: the writer run on the block's own tokens."""
-        tokens = [b.token for b in page.blocks if b.line == line and b.text.startswith(core[:40])]
-        if not tokens:
-            tokens = [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
         self.writer.page = page
-        return ast_ir(self.writer.blocks(tokens))
+        return ast_ir(self.writer.blocks(self._tokens(core, page, line)))
+
+    def _html(self, core: str, before: list, after: list, ctx: Context, page: Page, unit) -> str | None:
+        """A raw HTML block shown rendered (a table...): each edited paragraph or cell written into its own
+        place in the HTML (rawhtml.write_back); what cannot be is reported and the source kept. None for
+        any other block."""
+        tokens = self._tokens(core, page, unit.line)
+        if len(tokens) != 1 or tokens[0]["type"] != "block_html":
+            return None
+        self.writer.page = page
+        blocks, layout = self.writer.raw_html(core.rstrip("\r\n"))  # the source itself: CRLF kept
+        if not blocks:
+            return None  # shown as its source: edited as text
+        text, problems = rawhtml.write_back(core, layout, before, after, ctx.url)
+        for problem in problems:
+            self.result.notes.append(f"{page.rel}:{unit.line}: warning: {problem}; the HTML source is kept")
+        return text
 
     def _head(self, unit: store.StoredUnit, elements: list[Element], page: Page) -> str:
         """The page title paragraph: a changed title goes into the front matter; text typed after it
