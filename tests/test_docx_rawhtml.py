@@ -171,3 +171,56 @@ def it_reads_hostile_html_without_failing(make_site, tmp_path):
     out = _export(site, tmp_path)
     assert "deep" in "".join(t.text or "" for t in docx.Document(str(out)).element.body.iter(qn("w:t")))
     assert Syncer(out, build_model(site), "accept").plan().changes == []
+
+
+SHORTCODES = """\
+---
+title: P
+---
+{{< callout type="warning" >}}
+Check the **model** first.
+{{< /callout >}}
+
+{{< details title="How it works" >}}
+Hidden until opened.
+{{< /details >}}
+
+{{< tabs items="Python,Go" >}}
+{{< tab >}}
+Use pip.
+{{< /tab >}}
+{{< tab >}}
+Use go get.
+{{< /tab >}}
+{{< /tabs >}}
+"""
+
+
+def it_shows_callouts_details_and_tabs_as_content_under_a_label(make_site, tmp_path):
+    site = make_site({"content/docs/p.md": SHORTCODES})
+    out = _export(site, tmp_path)
+    shown = [(p.style.name, p.text) for p in docx.Document(str(out)).paragraphs if p.text]
+    body = shown[shown.index(("Heading 1", "P")) + 1 :]
+    assert body == [
+        ("Shortcode Label", "Warning"), ("Body Text", "Check the model first."),
+        ("Shortcode Label", "How it works"), ("Body Text", "Hidden until opened."),
+        ("Shortcode Label", "Tab: Python"), ("Body Text", "Use pip."),
+        ("Shortcode Label", "Tab: Go"), ("Body Text", "Use go get."),
+    ]  # fmt: skip
+    assert "{{<" not in "".join(text for _, text in shown)
+    assert Syncer(out, build_model(site), "accept").plan().changes == []
+
+
+def it_brings_back_an_edit_under_a_label_and_keeps_the_shortcode(make_site, tmp_path):
+    site = make_site({"content/docs/p.md": SHORTCODES})
+    d = docx.Document(str(_export(site, tmp_path)))
+    for p in d.paragraphs:
+        if p.text == "Use pip.":
+            p.runs[0].text = "Use pip or uv."
+        if p.text == "How it works":
+            p.runs[0].text = "How it really works"
+    d.save(str(tmp_path / "e.docx"))
+    result = Syncer(tmp_path / "e.docx", build_model(site), "accept").plan()
+    (change,) = result.changes
+    assert change.new == change.old.replace("Use pip.", "Use pip or uv.")
+    assert any("p.md:8: warning: a shortcode's label" in note for note in result.notes)

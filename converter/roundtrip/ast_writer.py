@@ -100,6 +100,7 @@ class AstWriter:
         self.images: list[tuple[Node, Path]] = []  # each Image node with the file under static/ it shows
         self.page: Page = site.pages[0] if site.pages else None  # type: ignore[assignment]
         self.quote = 0
+        self.tabs: tuple[list[str], int] = ([], 0)  # the tab names of the tabs shortcode being written, next
 
     # -- pages and units ------------------------------------------------------------------------------------
 
@@ -268,12 +269,43 @@ class AstWriter:
         return [{"t": "Table", "c": table}]
 
     def block_shortcode(self, tok: Node) -> list[Node]:
+        label = self.shortcode_label(tok)
+        if label is not None:  # shown as its content under a label, as a reader of the website sees it
+            tabs, self.tabs = self.tabs, _tab_names(tok) if tok.get("name") == "tabs" else self.tabs
+            try:
+                content = self.blocks(tok.get("children") or [])
+            finally:
+                self.tabs = tabs
+            return ([Div(S.SHORTCODE_LABEL, [Para([Str(label)])])] if label else []) + content
         out = [Div(S.HUGO_SHORTCODE, [Para(self.shortcode_lines(tok))])]
         if tok.get("children"):
             out += self.blocks(tok["children"])
         if tok.get("close_raw"):
             out.append(Div(S.HUGO_SHORTCODE, [Para(lines(tok["close_raw"]))]))
         return out
+
+    def shortcode_label(self, tok: Node) -> str | None:
+        """The label a paired callout, details, tabs or tab shortcode is shown under ("" for none); None for
+        the shortcodes shown as their source. The source is what the snapshot stores and gives back."""
+        name, args = tok.get("name"), tok.get("args")
+        named = args if isinstance(args, dict) else {}
+        positional = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
+        if not tok.get("close_raw"):
+            return None
+        if name == "callout":
+            kind = str(named.get("type", "")).lower()
+            title = CALLOUT_LABELS.get(kind, "Note")
+            return f"{named['emoji']} {title}" if named.get("emoji") else title
+        if name == "details":
+            return str(named.get("title") or (positional or ["Details"])[0])
+        if name == "tabs":
+            return ""
+        if name == "tab":
+            names, index = self.tabs
+            self.tabs = (names, index + 1)
+            tab = named.get("name") or (names[index] if index < len(names) else "")
+            return f"Tab: {tab}" if tab else "Tab"
+        return None
 
     # -- inlines --------------------------------------------------------------------------------------------
 
@@ -461,6 +493,15 @@ class AstWriter:
         if real.suffix.lower() not in IMAGE_TYPES:
             return None, f"not an image type Word shows ({real.suffix or 'no extension'})"
         return real, ""
+
+
+CALLOUT_LABELS = {"info": "Info", "warning": "Warning", "error": "Error", "important": "Important"}
+
+
+def _tab_names(tok: Node) -> tuple[list[str], int]:
+    args = tok.get("args")
+    items = args.get("items", "") if isinstance(args, dict) else ""
+    return ([name.strip() for name in str(items).split(",")] if items else [], 0)
 
 
 def _containers(blocks: list[Node]) -> Iterator[tuple[Node, list[Node]]]:

@@ -2,7 +2,7 @@
 
 An element is a paragraph ``(kind, list kind, level, pieces)`` or a table ``("tbl", rows)`` whose cells are
 tuples of paragraphs. ``kind`` comes from the paragraph style (``h2``, ``p``, ``compact``, ``q1`` for a
-quote, ``code``, ``html``, ``sc`` for a shortcode tag, ``hr``); the list kind is ``bullet``, ``ordered``,
+quote, ``code``, ``html``, ``sc`` for a shortcode tag, ``label`` for a shortcode's label, ``hr``); the list kind is ``bullet``, ``ordered``,
 ``cont`` (a further paragraph of an item) or None. Pieces are ``(text, marks)`` with sorted marks: ``b``,
 ``i``, ``s``, ``c`` (code), ``sup``, ``sub``, ``a:<target>`` and ``img:<alt>``. Line breaks are ``\\n``.
 
@@ -49,6 +49,7 @@ def para_kind(style_key: str) -> str:
         S.key(S.CODE): "code",
         S.key(S.HUGO_SOURCE): "html",
         S.key(S.HUGO_SHORTCODE): "sc",
+        S.key(S.SHORTCODE_LABEL): "label",
         S.key(S.THEMATIC_BREAK): "hr",
         "compact": "compact",
     }.get(style_key, "p")

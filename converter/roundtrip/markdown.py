@@ -167,6 +167,8 @@ def quoted(text: str, depth: int) -> str:
 
 
 def block(kind: str, pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context) -> str | None:
+    if kind == "label":  # made from the shortcode's tag, which the source keeps: nothing to write
+        return None
     if kind in ("html", "sc"):
         text = plain(pieces)
         return text if text.strip() else None

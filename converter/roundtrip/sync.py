@@ -237,6 +237,11 @@ class Syncer:
                 text = ""  # emptied in Word: the block goes, with the blank lines after it
             else:
                 before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
+                if _labels(before) != _labels([e.ir for e in own]):
+                    self.result.notes.append(
+                        f"{page.rel}:{unit.line}: warning: a shortcode's label (callout, details, tab) was "
+                        "changed in Word; labels come from the shortcode's arguments: edit them in the source"
+                    )
                 text = self._html(core, list(before), [e.ir for e in own], ctx, page, unit)
                 if text is None:
                     base = markdown(list(before), style, ctx)
@@ -463,6 +468,10 @@ def _continues(last: Element, new: Element) -> bool:
     if new.ir[1] is not None and last.ir[1] is not None:
         return True  # another item of the same list
     return last.ir[0][:1] == "q" and new.ir[0] == last.ir[0]  # another paragraph of the same quote
+
+
+def _labels(irs) -> list[str]:
+    return [plain(ir[3]) for ir in irs if ir[0] == "label"]
 
 
 def _short(text: str, width: int = 60) -> str:
