@@ -76,7 +76,23 @@ def cell(doc):
     find(doc, "Low to medium").setString("Medium")
 
 
-EDITS = {f.__name__.replace("_", "-"): f for f in (word, bold, paragraph, item_insert, item_delete, cell)}
+def periodic_cell(doc):
+    """aix-2026: a control typed at the end of a cell of the periodic table (a table made from raw HTML)."""
+    search = doc.createSearchDescriptor()
+    search.SearchString = "Runtime model confidentiality, Model obfuscation"
+    search.SearchCaseSensitive = True
+    found = doc.findFirst(search)
+    if found is None or found.TextTable is None:
+        raise KeyError("the periodic table's cell")
+    text = found.getText()
+    cursor = text.createTextCursorByRange(found.getEnd())
+    text.insertString(cursor, ", Watermarking", False)
+
+
+EDITS = {
+    f.__name__.replace("_", "-"): f
+    for f in (word, bold, paragraph, item_insert, item_delete, cell, periodic_cell)
+}
 
 
 def main() -> int:
