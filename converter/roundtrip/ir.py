@@ -67,6 +67,18 @@ def merge_pieces(pieces: list[Piece]) -> tuple[Piece, ...]:
     return tuple(out)
 
 
+def link_groups(pieces: tuple[Piece, ...] | list[Piece]) -> list[tuple[str | None, list[Piece]]]:
+    """The pieces in runs of one link target (None: no link), for writers that write a link around a run."""
+    groups: list[tuple[str | None, list[Piece]]] = []
+    for text, marks in pieces:
+        target = next((m[2:] for m in marks if m.startswith("a:")), None)
+        if groups and groups[-1][0] == target:
+            groups[-1][1].append((text, marks))
+        else:
+            groups.append((target, [(text, marks)]))
+    return groups
+
+
 def plain(pieces: tuple[Piece, ...] | list[Piece]) -> str:
     return "".join(text for text, _ in pieces)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..mdescape import BREAK, Inline, escape_line, escape_lines
-from .ir import IR, OBJECT, Piece, plain
+from .ir import IR, OBJECT, Piece, link_groups, plain
 from .styles import RULE_TEXT
 
 LIST_LINE = re.compile(r"^((?:>[ ]?)*)([ ]*)([-*+]|\d{1,9}[.)])([ ]+|$)")
@@ -248,13 +248,7 @@ def inline(
 ) -> str:
     """One paragraph's text as Markdown, escaped by `mdescape` (CommonMark's rules, as `aix import` writes):
     line breaks as the page writes them, a space in a heading, `<br>` in a table cell."""
-    groups: list[tuple[str | None, list[Piece]]] = []
-    for text, marks in pieces:
-        target = next((m[2:] for m in marks if m.startswith("a:")), None)
-        if groups and groups[-1][0] == target:
-            groups[-1][1].append((text, marks))
-        else:
-            groups.append((target, [(text, marks)]))
+    groups = link_groups(pieces)
     out: list[Inline] = []
     for target, items in groups:
         body = formatted(items, style, target is not None)

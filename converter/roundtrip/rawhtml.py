@@ -24,7 +24,7 @@ from typing import Any
 
 from ..html.sanitize import HTMLReader
 from . import styles as S
-from .ir import IR, OBJECT, Piece
+from .ir import IR, OBJECT, Piece, link_groups
 from .merge3 import merge3
 
 Block = dict[str, Any]
@@ -489,20 +489,9 @@ def _visible(inlines: list[Block]) -> bool:
 # -- the sync side: edits back into the HTML ---------------------------------------------------------------------
 
 
-def is_html_block(source: str) -> bool:
-    """Whether a unit's source is a raw HTML block (Markdown's type 6/7 HTML starts with a tag)."""
-    return source.lstrip(" ").startswith("<") and not source.lstrip(" ").startswith("<!--")
-
-
 def inline_html(pieces: tuple[Piece, ...] | list[Piece], url: Callable[[str], str]) -> str:
     """A paragraph's pieces as inline HTML: text escaped, marks as tags, links as <a href>."""
-    groups: list[tuple[str | None, list[Piece]]] = []
-    for text, marks in pieces:
-        target = next((m[2:] for m in marks if m.startswith("a:")), None)
-        if groups and groups[-1][0] == target:
-            groups[-1][1].append((text, marks))
-        else:
-            groups.append((target, [(text, marks)]))
+    groups = link_groups(pieces)
     out = []
     for target, items in groups:
         body = ""
