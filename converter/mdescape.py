@@ -17,6 +17,7 @@ _BULLET = re.compile(r"^[-+*](\s|$)")
 _ORDERED = re.compile(r"^(\d{1,9})[.)](\s|$)")
 _REF_DEF = re.compile(r"^\[[^\]]*\]:")
 _SPECIAL = re.compile(r"[\\*_`~<&\[\]|!]")
+BREAK = "\x00br\x00"  # the text of a markup piece that stands for a hard line break
 
 
 class Inline:
@@ -41,6 +42,33 @@ def _is_space(ch: str) -> bool:
 
 def _is_punct(ch: str) -> bool:
     return ch in _PUNCT or (ch != "" and not ch.isalnum() and not ch.isspace())
+
+
+def escape_lines(pieces: list[Inline], block_start: bool = True, in_table: bool = False) -> list[str]:
+    """Inline content as escaped lines, split at hard breaks (markup pieces holding BREAK), each trimmed;
+    empty lines are left out (a line of spaces would end the paragraph)."""
+    lines: list[list[Inline]] = [[]]
+    for piece in pieces:
+        if piece.markup and piece.text == BREAK:
+            lines.append([])
+        else:
+            lines[-1].append(piece)
+    rendered = [escape_line(trim(line), block_start, in_table) for line in lines]
+    return [line for line in rendered if line]
+
+
+def trim(line: list[Inline]) -> list[Inline]:
+    """Drop spaces at both ends of a line (they are not markup and would indent or break it)."""
+    line = list(line)
+    while line and not line[0].markup and not line[0].text.strip():
+        line.pop(0)
+    if line and not line[0].markup:
+        line[0] = Inline(line[0].text.lstrip(), False, in_link=line[0].in_link)
+    while line and not line[-1].markup and not line[-1].text.strip():
+        line.pop()
+    if line and not line[-1].markup:
+        line[-1] = Inline(line[-1].text.rstrip(), False, in_link=line[-1].in_link)
+    return line
 
 
 def escape_line(pieces: list[Inline], block_start: bool = True, in_table: bool = False) -> str:

@@ -1,6 +1,6 @@
 """The one place that runs pandoc (the binary bundled with pypandoc-binary).
 
-Small API: ``path()``, ``version()``, ``run(args, data)``, ``docx_to_ast(data)`` (aix import) and
+Small API: ``path()``, ``run(args, data)``, ``docx_to_ast(data)`` (aix import) and
 ``ast_to_docx(doc, out, reference)`` (aix docx). Everything else in aix talks to pandoc through these, so the
 dependency stays behind one door.
 """
@@ -36,11 +36,6 @@ def path() -> str:
         return pypandoc.get_pandoc_path()
     except OSError as e:
         raise AixError(f"pandoc is not available: {e}", hint="reinstall aix (pypandoc-binary)") from None
-
-
-@functools.cache
-def version() -> str:
-    return run(["--version"]).decode("utf-8", "replace").split()[1]
 
 
 def run(args: list[str], data: bytes | None = None) -> bytes:

@@ -26,9 +26,10 @@ from typing import Any
 
 from lxml import etree
 
+from converter.ooxml.namespaces import W
+
 STORE_NS = "urn:owasp-ai-exchange:aix:snapshot"
 STORE_PART = "customXml/item1.xml"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT = "word/document.xml"
 
 HOSTILE_PATHS = [
@@ -209,14 +210,14 @@ def _move(root, elements, i, j):
 def _attr(root, elements, i, value):
     with_attrs = [e for e in elements if e.attrib] or elements
     element = with_attrs[i % len(with_attrs)]
-    names = list(element.attrib) or ["{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"]
+    names = list(element.attrib) or [W + "val"]
     element.set(names[i % len(names)], value)
 
 
 def _tag(root, elements, i, tag):
     """Another Word element in this one's place: a paragraph becomes a table, a run a tracked insertion."""
     element = elements[i % len(elements)]
-    element.tag = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
+    element.tag = W + tag
 
 
 def _text(root, elements, i, value):

@@ -14,13 +14,14 @@ from lxml import etree
 
 from converter import pandoc
 from converter.__main__ import cli
+from converter.errors import AixError
+from converter.ooxml.namespaces import W
 from converter.ooxml.package import open_docx
 from converter.pipeline import build_model
 from converter.roundtrip import store as roundtrip
 from converter.roundtrip.bookmarks import BookmarkNames
 from converter.roundtrip.export import export_docx
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 VALID = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
 
@@ -74,11 +75,42 @@ def it_keeps_the_heading_ids_inside_the_document(snapshot):
     assert set(stored.bookmarks.values()) == ids
 
 
+def _in_toc(el: etree._Element) -> bool:
+    p = next(el.iterancestors(W + "p"))
+    return (p.find(f"{W}pPr/{W}pStyle") is not None) and p.find(f"{W}pPr/{W}pStyle").get(
+        W + "val"
+    ).startswith("toc")
+
+
+def it_fills_the_contents_list_with_the_headings_linked_to_their_bookmarks(snapshot):
+    """The TOC field's result holds every heading of levels 1-3 before anything updates it."""
+    site, out, _ = snapshot
+    root = _document(out)
+    bookmarks = {b.get(W + "name") for b in root.iter(W + "bookmarkStart")}
+    entries = [p for p in root.iter(W + "p") if (p.find(f"{W}pPr/{W}pStyle") is not None)
+               and p.find(f"{W}pPr/{W}pStyle").get(W + "val").startswith("toc")]  # fmt: skip
+    names = BookmarkNames(site)
+    headings = [h for page in site.pages for h in page.headings if h.level <= 3]
+    assert ["".join(t.text for t in p.iter(W + "t")) for p in entries] == [h.text for h in headings]
+    assert [p.find(W + "hyperlink").get(W + "anchor") for p in entries] == [
+        names.heading(h) for h in headings
+    ]
+    assert {p.find(W + "hyperlink").get(W + "anchor") for p in entries} <= bookmarks
+    # still a field Word updates: begin and instruction before the first entry, the end after the last
+    body = list(root.iter(W + "fldChar", W + "instrText", W + "p"))
+    first, last = body.index(entries[0]), body.index(entries[-1])
+    assert "TOC \\o" in "".join(e.text or "" for e in body[first:] if e.tag == W + "instrText")
+    kinds = [e.get(W + "fldCharType") for e in body[first : last + 3] if e.tag == W + "fldChar"]
+    assert kinds[:2] == ["begin", "separate"] and kinds[-1] == "end"
+
+
 def it_links_every_internal_link_to_an_existing_bookmark(snapshot):
     site, out, _ = snapshot
     root = _document(out)
     bookmarks = {b.get(W + "name") for b in root.iter(W + "bookmarkStart")}
-    anchors = [h.get(W + "anchor") for h in root.iter(W + "hyperlink") if h.get(W + "anchor")]
+    anchors = [
+        h.get(W + "anchor") for h in root.iter(W + "hyperlink") if h.get(W + "anchor") and not _in_toc(h)
+    ]
     internal = [link for p in site.pages for link in p.links if link.target is not None]
     assert len(anchors) == len(internal)  # Markdown, raw HTML <a href> and shortcode link= alike
     assert set(anchors) <= bookmarks
@@ -96,7 +128,9 @@ def it_has_a_cover_a_toc_field_page_numbers_and_word_styles(sample_snapshot):
         footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
         settings = z.read("word/settings.xml").decode()
     assert any("PAGE" in f for f in footers)
-    assert "updateFields" in settings
+    order = [etree.QName(el).localname for el in etree.fromstring(settings.encode())]
+    # w:updateFields where CT_Settings's sequence puts it: after w:savePreviewPicture, before w:rsids
+    assert order.index("savePreviewPicture") < order.index("updateFields") < order.index("rsids")
     document = docx.Document(str(out))
     styles = [p.style.name for p in document.paragraphs]
     assert styles[0] == "Title" and "Heading 1" in styles and "Heading 4" in styles
@@ -123,6 +157,50 @@ def it_points_every_bullet_list_at_one_numbering_definition(sample_snapshot):
         and (a.find(f"{W}lvl/{W}lvlText").get(W + "val") or "").strip()
     ]
     assert len(bullets) == 1
+
+
+def it_makes_every_table_as_wide_as_the_text(sample_snapshot):
+    root = _document(sample_snapshot[1])
+    widths = [tbl.find(f"{W}tblPr/{W}tblW") for tbl in root.iter(W + "tbl")]
+    assert widths and all((w.get(W + "type"), w.get(W + "w")) == ("pct", "5000") for w in widths)
+
+
+@pytest.mark.parametrize(
+    ("part", "tag", "named"),
+    [("word/document.xml", "tblW", "w:tblW"), ("word/document.xml", "tblPr", "w:tblPr in a table")],
+)
+def it_stops_when_pandoc_writes_what_it_edits_differently(make_site, monkeypatch, tmp_path, part, tag, named):
+    """An edit of pandoc's XML that finds nothing to edit is an error naming what it expected, not a
+    snapshot silently left as pandoc wrote it."""
+    from converter.roundtrip import export as export_module
+
+    real = pandoc.ast_to_docx
+
+    def without(doc, out, reference):
+        job = real(doc, out, reference)
+        wait = job.wait
+
+        def wait_and_drop():
+            wait()
+            with zipfile.ZipFile(out) as z:
+                members = [(i, z.read(i)) for i in z.infolist()]
+            with zipfile.ZipFile(out, "w") as z:
+                for info, data in members:
+                    if info.filename == part:
+                        root = etree.fromstring(data)
+                        for el in list(root.iter(W + tag)):
+                            el.getparent().remove(el)
+                        data = etree.tostring(root)
+                    z.writestr(info, data)
+
+        job.wait = wait_and_drop
+        return job
+
+    monkeypatch.setattr(export_module.pandoc, "ast_to_docx", without)
+    site = make_site({"content/docs/a.md": "---\ntitle: A\n---\n| x | y |\n|---|---|\n| 1 | 2 |\n"})
+    with pytest.raises(AixError, match=f"pandoc's {part} has no {named}"):
+        export_docx(build_model(site), tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
 
 
 def it_sets_the_core_properties(sample_snapshot):
@@ -254,3 +332,24 @@ _PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
+
+
+def it_sizes_images_from_their_headers_only(tmp_path):
+    """Pillow reads the size and resolution from the header: a PNG cut after its header is sized alike."""
+    from PIL import Image
+
+    from converter.roundtrip.export import display_size
+
+    png, jpeg, gif = tmp_path / "a.png", tmp_path / "b.jpg", tmp_path / "c.gif"
+    Image.new("RGB", (600, 300), "white").save(png, dpi=(300, 300))
+    Image.new("RGB", (960, 480), "white").save(jpeg, dpi=(72, 72))
+    Image.new("P", (96, 48)).save(gif)
+    assert display_size(png, 6.5, 8.5) == pytest.approx((2.0, 1.0), abs=1e-3)
+    assert display_size(jpeg, 6.5, 8.5) == pytest.approx((6.5, 3.25))  # 13.3 in wide, fitted
+    assert display_size(gif, 6.5, 8.5) == pytest.approx((1.0, 0.5))  # no resolution: 96 dpi
+    cut = tmp_path / "cut.png"
+    data = png.read_bytes()
+    cut.write_bytes(data[: data.index(b"IDAT") + 8])  # the pixels cut off
+    assert display_size(cut, 6.5, 8.5) == display_size(png, 6.5, 8.5)
+    (tmp_path / "x.png").write_bytes(b"not an image")
+    assert display_size(tmp_path / "x.png", 6.5, 8.5) is None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from converter.ooxml.numbering import Numbering, Styles, format_number
+from converter.ooxml.namespaces import W_NS
+from converter.ooxml.numbering import Numbering, format_number
+from converter.ooxml.styles import Styles
 
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W = f'xmlns:w="{W_NS}"'
 
 
 def lvl(ilvl: int, fmt: str, text: str, start: int = 1, extra: str = "") -> str:

@@ -17,12 +17,13 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from converter.__main__ import cli
+from converter.ooxml.namespaces import A_NS, O_NS, R_NS, V_NS, W_NS
 from converter.wordimport.command import convert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import import_metrics  # noqa: E402
 
-W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W = f'xmlns:w="{W_NS}"'
 AUTO_ALT = "A screenshot of a computer\n\nDescription automatically generated"
 
 
@@ -184,8 +185,7 @@ def it_keeps_bold_italic_and_links_with_few_escapes(tmp_path):
     link = d.part.relate_to("https://owaspai.org/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True)
     p._p.append(
         parse_xml(
-            f'<w:hyperlink {W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-            f' r:id="{link}"><w:r><w:t>the site</w:t></w:r></w:hyperlink>'
+            f'<w:hyperlink {W} xmlns:r="{R_NS}" r:id="{link}"><w:r><w:t>the site</w:t></w:r></w:hyperlink>'
         )
     )
     nested = d.add_paragraph("Nested: ")
@@ -194,7 +194,7 @@ def it_keeps_bold_italic_and_links_with_few_escapes(tmp_path):
     )
     nested._p.append(
         parse_xml(
-            f'<w:hyperlink {W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+            f'<w:hyperlink {W} xmlns:r="{R_NS}"'
             f' r:id="{outer}"><w:hyperlink r:id="{link}"><w:r><w:t>https://owaspai.org/</w:t></w:r>'
             "</w:hyperlink></w:hyperlink>"
         )
@@ -220,10 +220,7 @@ def it_keeps_automatic_alt_text_out_of_headings_and_writes_images(tmp_path):
     picture(linked, "")
     rid = d.part.relate_to("https://owaspai.org/", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK, True)
     next(linked._r.iter(qn("wp:docPr"))).append(
-        parse_xml(
-            '<a:hlinkClick xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r='
-            f'"http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'
-        )
+        parse_xml(f'<a:hlinkClick xmlns:a="{A_NS}" xmlns:r="{R_NS}" r:id="{rid}"/>')
     )
     source = save(d, tmp_path / "doc.docx")
     result = CliRunner().invoke(cli, ["import", str(source), "-o", str(tmp_path / "out")])
@@ -246,7 +243,7 @@ def it_drops_the_table_of_contents_and_keeps_horizontal_lines(tmp_path):
     hr = d.add_paragraph()
     hr._p.append(
         parse_xml(
-            f'<w:r {W} xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+            f'<w:r {W} xmlns:v="{V_NS}" xmlns:o="{O_NS}">'
             '<w:pict><v:rect style="width:0;height:1.5pt" o:hr="t" o:hrstd="t"/></w:pict></w:r>'
         )
     )

@@ -14,6 +14,7 @@ NEEDS = [
     ("Noto fonts", "fonts-noto-core", lambda: _font("Noto Sans")),
     ("emoji font", "fonts-noto-color-emoji", lambda: _font("Noto Color Emoji")),
     ("CJK font", "fonts-noto-cjk", lambda: _font("Noto Sans CJK")),
+    ("symbol font LibreOffice draws (the Word snapshot's ✅)", "fonts-symbola", lambda: _font("Symbola")),
     ("pdftoppm (tests look at pages)", "poppler-utils", lambda: shutil.which("pdftoppm") is not None),
 ]
 

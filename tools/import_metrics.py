@@ -199,8 +199,10 @@ def word_urls(docx_path: Path) -> set[str]:
 
     document = docx.Document(str(docx_path))
     rels = document.part.rels
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    from converter.ooxml.namespaces import R_ID as r_id
+    from converter.ooxml.namespaces import A as a
+    from converter.ooxml.namespaces import W as w
+
     urls = set()
     for link in document.element.body.iter(w + "hyperlink"):
         rid, anchor = link.get(r_id), link.get(w + "anchor")
@@ -209,7 +211,6 @@ def word_urls(docx_path: Path) -> set[str]:
         )
         if visible and rid in rels and rels[rid].is_external:
             urls.add(rels[rid].target_ref + ("#" + anchor if anchor else ""))
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
     for click in document.element.body.iter(a + "hlinkClick"):  # a picture that links somewhere
         rid = click.get(r_id)
         if rid in rels and rels[rid].is_external:

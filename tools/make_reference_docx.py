@@ -137,7 +137,12 @@ def build() -> bytes:
         cover.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         cover.paragraph_format.space_before = Pt(14)
     doc.styles["Subtitle"].font.size = Pt(16)
-    doc.styles["TOC Heading"].paragraph_format.page_break_before = True
+    contents = doc.styles["TOC Heading"]  # "Contents": a heading like Heading 1, not in the theme's font
+    set_font(contents, SANS)
+    contents.font.size, contents.font.bold, contents.font.color.rgb = Pt(HEADINGS[1]), True, INK
+    contents.paragraph_format.page_break_before = True
+    for name in ["Title Char"] + [f"Heading {level} Char" for level in HEADINGS]:
+        set_font(doc.styles[name], SANS)  # the character styles linked to them: the same family
     for level in range(1, 4):
         toc = style(doc, f"toc {level}", base="Normal")
         toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
@@ -172,6 +177,11 @@ def build() -> bytes:
         char = style(doc, name, WD_STYLE_TYPE.CHARACTER)
         set_font(char, MONO)
         char.font.size, char.font.color.rgb = Pt(8.5), GREY
+    label = style(doc, S.SHORTCODE_LABEL, base="Normal")  # "Info", "Details": a callout's or tab's title
+    label.font.bold, label.font.color.rgb = True, ACCENT
+    label.paragraph_format.space_before, label.paragraph_format.space_after = Pt(6), Pt(2)
+    label.paragraph_format.keep_with_next = True
+    border(label.element.get_or_add_pPr(), "top", "1C4E80", 6)
     rule = style(doc, S.THEMATIC_BREAK, base="Normal")
     rule.font.color.rgb = GREY
     rule.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -180,7 +190,7 @@ def build() -> bytes:
     version.font.color.rgb, version.font.size = GREY, Pt(9)
 
     body = doc.styles["Body Text"]
-    for name in (S.HUGO_SOURCE, S.HUGO_SHORTCODE, S.THEMATIC_BREAK, S.COVER_NOTE):
+    for name in (S.HUGO_SOURCE, S.HUGO_SHORTCODE, S.SHORTCODE_LABEL, S.THEMATIC_BREAK, S.COVER_NOTE):
         doc.styles[name].next_paragraph_style = body  # Enter after them: back to ordinary text
     table_style(doc)
     return reproducible(doc)

@@ -1,4 +1,4 @@
-"""Word's paragraph styles and list numbering, read from styles.xml and numbering.xml.
+"""Word's list numbering, read from numbering.xml (with the paragraph styles that carry numbering).
 
 Pandoc numbers ordered lists but drops the numbers Word puts before headings, and nothing in Python
 computes them, so this is a small hand-written model of the numbering part (ECMA-376 part 1, 17.9):
@@ -14,82 +14,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def val(el: etree._Element | None, default: str | None = None) -> str | None:
-    """The w:val attribute of an element, or the default when the element or the attribute is absent."""
-    if el is None:
-        return default
-    return el.get(W + "val", default)
-
-
-def int_val(el: etree._Element | None, default: int | None = None) -> int | None:
-    return int_attr(el, W + "val", default)
-
-
-def int_attr(el: etree._Element | None, name: str, default: int | None = None) -> int | None:
-    """An integer attribute; the default when it is absent or not a number (a hostile file's "abc")."""
-    try:
-        return int(el.get(name))  # type: ignore[arg-type,union-attr]
-    except (AttributeError, TypeError, ValueError):
-        return default
-
-
-@dataclass(slots=True)
-class Style:
-    id: str
-    name: str  # lower case, e.g. "heading 1"
-    based_on: str | None
-    outline: int | None  # w:outlineLvl, 0-based; 9 means body text
-    num_id: str | None
-    ilvl: int | None
-
-
-class Styles:
-    """Paragraph styles by id, with inheritance through w:basedOn."""
-
-    def __init__(self, root: etree._Element | None):
-        self.by_id: dict[str, Style] = {}
-        self.default: str | None = None
-        for el in root.iterfind(W + "style") if root is not None else ():
-            if el.get(W + "type") not in (None, "paragraph"):
-                continue
-            sid = el.get(W + "styleId", "")
-            ppr = el.find(W + "pPr")
-            num = ppr.find(W + "numPr") if ppr is not None else None
-            self.by_id[sid] = Style(
-                id=sid,
-                name=(val(el.find(W + "name"), sid) or sid).lower(),
-                based_on=val(el.find(W + "basedOn")),
-                outline=int_val(ppr.find(W + "outlineLvl")) if ppr is not None else None,
-                num_id=val(num.find(W + "numId")) if num is not None else None,
-                ilvl=int_val(num.find(W + "ilvl")) if num is not None else None,
-            )
-            if el.get(W + "default") in ("1", "true", "on"):
-                self.default = sid
-
-    def chain(self, sid: str | None):
-        """The style and the styles it is based on, nearest first."""
-        seen: set[str] = set()
-        while sid and sid in self.by_id and sid not in seen:
-            seen.add(sid)
-            yield self.by_id[sid]
-            sid = self.by_id[sid].based_on
-
-    def name(self, sid: str | None) -> str:
-        style = self.by_id.get(sid or "")
-        return style.name if style else (sid or "").lower()
-
-    def outline(self, sid: str | None) -> int | None:
-        return next((s.outline for s in self.chain(sid) if s.outline is not None), None)
-
-    def numbering(self, sid: str | None) -> tuple[str, int | None] | None:
-        style = next((s for s in self.chain(sid) if s.num_id is not None), None)
-        return (style.num_id, style.ilvl) if style else None  # type: ignore[return-value]
-
-    def id_named(self, name: str) -> str | None:
-        return next((s.id for s in self.by_id.values() if s.name == name.lower()), None)
+from .elements import int_attr, int_val, on, val
+from .namespaces import W
+from .styles import Styles
 
 
 @dataclass(slots=True)
@@ -102,18 +29,37 @@ class Level:
     style: str | None = None  # w:pStyle: the paragraph style tied to this level
     suffix: str = "tab"  # w:suff: tab, space or nothing
 
+    @property
+    def kind(self) -> str:
+        """ "bullet", "number", or "none" when the level shows no label (an indented continuation)."""
+        if self.fmt == "none" or not symbol_text(self.text).strip():
+            return "none"
+        return "bullet" if self.fmt == "bullet" else "number"
 
-def _level(el: etree._Element) -> Level:
-    lgl = el.find(W + "isLgl")
+
+def symbol_text(text: str) -> str:
+    """A label as it shows: Symbol-font bullets are written in the private use area (U+F0xx)."""
+    return "".join(chr(ord(c) - 0xF000) if 0xF000 <= ord(c) <= 0xF0FF else c for c in text)
+
+
+def level_of(el: etree._Element) -> Level:
+    """A w:lvl element read."""
     return Level(
         start=int_val(el.find(W + "start"), 1) or 0,
         fmt=val(el.find(W + "numFmt"), "decimal") or "decimal",
         text=val(el.find(W + "lvlText"), "") or "",
         restart=int_val(el.find(W + "lvlRestart")),
-        legal=lgl is not None and val(lgl, "1") not in ("0", "false", "off"),
+        legal=on(el.find(W + "isLgl")),
         style=val(el.find(W + "pStyle")),
         suffix=val(el.find(W + "suff"), "tab") or "tab",
     )
+
+
+def num_pr(num: etree._Element | None) -> tuple[str | None, int | None] | None:
+    """(numId, ilvl) of a paragraph's own w:numPr, either None when not given; None without a w:numPr."""
+    if num is None:
+        return None
+    return val(num.find(W + "numId")), int_val(num.find(W + "ilvl"))
 
 
 @dataclass(slots=True, frozen=True)
@@ -128,9 +74,7 @@ class Label:
     @property
     def kind(self) -> str:
         """ "bullet", "number", or "none" when nothing visible is shown (an indented continuation)."""
-        if not self.text.strip() or self.level.fmt == "none":
-            return "none"
-        return "bullet" if self.level.fmt == "bullet" else "number"
+        return self.level.kind
 
 
 @dataclass(slots=True)
@@ -151,7 +95,7 @@ class Numbering:
         self._restarted: set[tuple[str, int]] = set()
         for el in root.iterfind(W + "abstractNum") if root is not None else ():
             aid = el.get(W + "abstractNumId", "")
-            self.abstract[aid] = {int_attr(lv, W + "ilvl", 0): _level(lv) for lv in el.iterfind(W + "lvl")}
+            self.abstract[aid] = {int_attr(lv, W + "ilvl", 0): level_of(lv) for lv in el.iterfind(W + "lvl")}
             link = val(el.find(W + "numStyleLink"))
             if link:
                 self.style_link[aid] = link
@@ -164,7 +108,7 @@ class Numbering:
                 ilvl = int_attr(ov, W + "ilvl", 0)
                 start, level = self.overrides.setdefault(nid, {}).get(ilvl, (None, None))
                 start = int_val(ov.find(W + "startOverride"), start)
-                self.overrides[nid][ilvl] = (start, _level(lvl) if lvl is not None else level)
+                self.overrides[nid][ilvl] = (start, level_of(lvl) if lvl is not None else level)
 
     def _abstract_id(self, num_id: str) -> str | None:
         aid = self.nums.get(num_id)

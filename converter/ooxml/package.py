@@ -16,6 +16,7 @@ API (shared with ``aix sync``)::
         xml = pkg.read(pkg.main)      # bytes, capped at the declared size, XML checked
         root = pkg.xml("word/numbering.xml")   # an lxml element, or None when the part is absent
         rels = pkg.rels(pkg.main)     # {rId: Relationship}
+        part = pkg.related(pkg.main, "styles")   # "word/styles.xml", or None
 
 ``open_docx`` already reads and parses every XML part once (capped, CRC, encoding and DTD checked) and
 keeps its bytes, a UTF-16 part written again as UTF-8, so every reader after it (pandoc too) gets
@@ -37,6 +38,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import InputError
+from .namespaces import REL, REL_OFFICE_DOCUMENT, REL_STRICT, REL_STRICT_OFFICE_DOCUMENT
 
 MAX_PARTS = 10_000
 MAX_PART_BYTES = 256 * 1024 * 1024  # one part, uncompressed (a large embedded video would exceed it)
@@ -47,8 +49,6 @@ RATIO_FLOOR = 1024 * 1024
 MAX_TOTAL_RATIO = 100  # all parts uncompressed : the file's size, above TOTAL_FLOOR
 TOTAL_FLOOR = 64 * 1024 * 1024
 
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENCODING = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']""")
 _UTF16 = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
@@ -133,6 +133,15 @@ class DocxPackage:
             out[rid] = Relationship(rid, rel.get("Type", ""), target, external)
         return out
 
+    def related(self, part: str, kind: str) -> str | None:
+        """The part that `part` points at with a relationship of this kind ("styles", "numbering",
+        "comments"), when the package holds it."""
+        types = (REL + kind, REL_STRICT + kind)
+        for rel in self.rels(part).values():
+            if not rel.external and rel.type in types and rel.target in self.parts:
+                return rel.target
+        return None
+
 
 def open_docx(path: str | Path) -> DocxPackage:
     """Open and check a .docx; raises InputError (exit 2) naming the file for anything unusable."""
@@ -194,7 +203,7 @@ def _main_part(pkg: DocxPackage) -> str:
         raise _refuse(pkg.path, "not a Word document: no [Content_Types].xml")
     main = None
     for rel in pkg.rels("").values():
-        if rel.type in (OFFICE_DOCUMENT, STRICT_OFFICE_DOCUMENT) and not rel.external:
+        if rel.type in (REL_OFFICE_DOCUMENT, REL_STRICT_OFFICE_DOCUMENT) and not rel.external:
             main = rel.target
     if main is None:  # Word and pandoc find the document only through this relationship
         raise _refuse(pkg.path, "not a Word document: _rels/.rels names no main document part")

@@ -1,4 +1,5 @@
-"""Writer: the document model as a pandoc AST for the Word snapshot, one method per Markdown token type.
+"""Writer: the document model as a pandoc AST for the Word snapshot, one method per Markdown token type
+(`block_<type>`, `inline_<type>`, the convention of every writer).
 
 Each top-level block of a page becomes a *unit*: its exact source (with the blank lines after it) and a
 hidden marker bookmark wrapped around the first paragraph it renders to; the page's title paragraph is the
@@ -22,6 +23,7 @@ from ..hugo.pages import html_refs
 from ..model import Link, Page, Site, Source
 from ..transforms.images import is_file
 from ..transforms.links import resolve, site_path, split_url
+from . import rawhtml
 from . import styles as S
 from .bookmarks import BookmarkNames, unit_marker
 
@@ -33,7 +35,12 @@ HTML_A = re.compile(
     r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>.*?</a\s*>", re.I | re.S
 )
 HTML_A_OPEN = re.compile(r"^<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
-HTML_A_CLOSE = re.compile(r"^</a\s*>$", re.I)
+HTML_PAIR = re.compile(
+    r"^<(a|b|strong|i|em|s|del|strike|sup|sub|code|kbd|samp|span|mark|u|small|abbr|cite|var)\b[^>]*>$", re.I
+)
+HTML_STYLE = {"b": "Strong", "strong": "Strong", "i": "Emph", "em": "Emph", "cite": "Emph", "var": "Emph",
+              "s": "Strikeout", "del": "Strikeout", "strike": "Strikeout", "sup": "Superscript",
+              "sub": "Subscript"}  # fmt: skip
 LINK_ARGS = ("link", "href", "url")
 
 
@@ -62,12 +69,12 @@ LINEBREAK: Node = {"t": "LineBreak"}
 SOFTBREAK: Node = {"t": "SoftBreak"}
 
 
-def lines(text: str) -> list[Node]:
-    """Verbatim lines as one paragraph's inlines, joined by line breaks."""
+def lines(text: str, brk: Node = LINEBREAK) -> list[Node]:
+    """Verbatim lines as one paragraph's inlines, joined by line breaks (or soft breaks)."""
     out: list[Node] = []
     for i, line in enumerate(text.split("\n")):
         if i:
-            out.append(LINEBREAK)
+            out.append(brk)
         if line:
             out.append(Str(line))
     return out
@@ -93,6 +100,7 @@ class AstWriter:
         self.images: list[tuple[Node, Path]] = []  # each Image node with the file under static/ it shows
         self.page: Page = site.pages[0] if site.pages else None  # type: ignore[assignment]
         self.quote = 0
+        self.tabs: tuple[list[str], int] = ([], 0)  # the tab names of the tabs shortcode being written, next
 
     # -- pages and units ------------------------------------------------------------------------------------
 
@@ -142,35 +150,49 @@ class AstWriter:
         return out
 
     def block(self, tok: Node) -> list[Node]:
-        method = getattr(self, "b_" + tok["type"], None)
+        method = getattr(self, "block_" + tok["type"], None)
         if method is None:
             return [Div(S.HUGO_SOURCE, [Para(lines(plain_text(tok.get("children"))))])]
         return method(tok)
 
-    def b_blank_line(self, tok: Node) -> list[Node]:
+    def block_blank_line(self, tok: Node) -> list[Node]:
         return []
 
-    def b_paragraph(self, tok: Node) -> list[Node]:
+    def block_paragraph(self, tok: Node) -> list[Node]:
         return [Para(self.inlines(tok.get("children") or []))]
 
-    def b_block_text(self, tok: Node) -> list[Node]:
+    def block_block_text(self, tok: Node) -> list[Node]:
         return [{"t": "Plain", "c": self.inlines(tok.get("children") or [])}]
 
-    def b_heading(self, tok: Node) -> list[Node]:
+    def block_heading(self, tok: Node) -> list[Node]:
         inlines = self.inlines(tok.get("children") or [])
         heading = self.node(tok, "_heading", self.page.headings)
         if heading is not None:
             inlines = [Span(self.names.heading(heading), inlines)]
         return [{"t": "Header", "c": [tok["attrs"]["level"], NO_ATTR, inlines]}]
 
-    def b_thematic_break(self, tok: Node) -> list[Node]:
+    def block_thematic_break(self, tok: Node) -> list[Node]:
         return [Div(S.THEMATIC_BREAK, [Para([Str(S.RULE_TEXT)])])]
 
-    def b_block_code(self, tok: Node) -> list[Node]:
+    def block_block_code(self, tok: Node) -> list[Node]:
         return [Div(S.CODE, [Para(lines(tok["raw"].removesuffix("\n")))])]
 
-    def b_block_html(self, tok: Node) -> list[Node]:
-        return [Div(S.HUGO_SOURCE, [Para(self.html_lines(tok["raw"].rstrip("\n")))])]
+    def block_block_html(self, tok: Node) -> list[Node]:
+        """Raw HTML as a reader of the website sees it (tables, lists, links, emphasis: rawhtml.py); as its
+        source when it shows nothing (a comment), so that the block keeps a paragraph in Word."""
+        raw = tok["raw"].rstrip("\n")
+        blocks, _ = self.raw_html(raw)
+        return blocks or [Div(S.HUGO_SOURCE, [Para(self.html_lines(raw))])]
+
+    def raw_html(self, raw: str) -> tuple[list[Node], rawhtml.Layout]:
+        """The blocks of a raw HTML block, and where each paragraph and cell came from in it."""
+
+        def image(src: str, alt: str) -> list[Node]:
+            return self.inline_image(
+                {"type": "image", "attrs": {"url": src}, "children": [{"type": "text", "raw": alt}]}
+            )
+
+        return rawhtml.Renderer(raw, self.link, image).render(rawhtml.parse(raw))
 
     def html_lines(self, text: str) -> list[Node]:
         """Raw HTML as its source lines, each <a href> in it a working hyperlink."""
@@ -194,7 +216,7 @@ class AstWriter:
         shown = lines(tok["raw"])
         return [self.link(shown, url)] if url else shown
 
-    def b_block_quote(self, tok: Node) -> list[Node]:
+    def block_block_quote(self, tok: Node) -> list[Node]:
         self.quote += 1
         try:
             inner = self.blocks(tok.get("children") or [])
@@ -202,7 +224,7 @@ class AstWriter:
         finally:
             self.quote -= 1
 
-    def b_list(self, tok: Node) -> list[Node]:
+    def block_list(self, tok: Node) -> list[Node]:
         items = [self.blocks(item.get("children") or []) for item in tok.get("children") or []]
         items = [item or [{"t": "Plain", "c": []}] for item in items]
         attrs = tok.get("attrs") or {}
@@ -212,7 +234,7 @@ class AstWriter:
         style = [int(attrs.get("start", 1)), {"t": "Decimal"}, {"t": delim}]
         return [{"t": "OrderedList", "c": [style, items]}]
 
-    def b_table(self, tok: Node) -> list[Node]:
+    def block_table(self, tok: Node) -> list[Node]:
         head: list[Node] = []
         rows: list[list[Node]] = []
         for part in tok.get("children") or []:
@@ -246,13 +268,44 @@ class AstWriter:
         table = [NO_ATTR, [None, []], colspecs, thead, tbodies, [NO_ATTR, []]]
         return [{"t": "Table", "c": table}]
 
-    def b_shortcode(self, tok: Node) -> list[Node]:
+    def block_shortcode(self, tok: Node) -> list[Node]:
+        label = self.shortcode_label(tok)
+        if label is not None:  # shown as its content under a label, as a reader of the website sees it
+            tabs, self.tabs = self.tabs, _tab_names(tok) if tok.get("name") == "tabs" else self.tabs
+            try:
+                content = self.blocks(tok.get("children") or [])
+            finally:
+                self.tabs = tabs
+            return ([Div(S.SHORTCODE_LABEL, [Para([Str(label)])])] if label else []) + content
         out = [Div(S.HUGO_SHORTCODE, [Para(self.shortcode_lines(tok))])]
         if tok.get("children"):
             out += self.blocks(tok["children"])
         if tok.get("close_raw"):
             out.append(Div(S.HUGO_SHORTCODE, [Para(lines(tok["close_raw"]))]))
         return out
+
+    def shortcode_label(self, tok: Node) -> str | None:
+        """The label a paired callout, details, tabs or tab shortcode is shown under ("" for none); None for
+        the shortcodes shown as their source. The source is what the snapshot stores and gives back."""
+        name, args = tok.get("name"), tok.get("args")
+        named = args if isinstance(args, dict) else {}
+        positional = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
+        if not tok.get("close_raw"):
+            return None
+        if name == "callout":
+            kind = str(named.get("type", "")).lower()
+            title = CALLOUT_LABELS.get(kind, "Note")
+            return f"{named['emoji']} {title}" if named.get("emoji") else title
+        if name == "details":
+            return str(named.get("title") or (positional or ["Details"])[0])
+        if name == "tabs":
+            return ""
+        if name == "tab":
+            names, index = self.tabs
+            self.tabs = (names, index + 1)
+            tab = named.get("name") or (names[index] if index < len(names) else "")
+            return f"Tab: {tab}" if tab else "Tab"
+        return None
 
     # -- inlines --------------------------------------------------------------------------------------------
 
@@ -262,24 +315,12 @@ class AstWriter:
         while i < len(tokens):
             tok = tokens[i]
             i += 1
-            opening = HTML_A_OPEN.match(tok["raw"]) if tok["type"] == "inline_html" else None
-            if opening:  # <a href="...">text</a> inline: a hyperlink around its source
-                end = next(
-                    (j for j in range(i, len(tokens)) if tokens[j]["type"] == "inline_html"
-                     and HTML_A_CLOSE.match(tokens[j]["raw"])),
-                    None,
-                )  # fmt: skip
-                if end is not None:
-                    inner = (
-                        self.i_inline_html(tok)
-                        + self.inlines(tokens[i:end])
-                        + self.i_inline_html(tokens[end])
-                    )
-                    url = next(g for g in opening.groups() if g is not None)
-                    out.append(self.link(inner, html.unescape(url)))
-                    i = end + 1
-                    continue
-            method = getattr(self, "i_" + tok["type"], None)
+            pair = self.html_pair(tokens, i - 1) if tok["type"] == "inline_html" else None
+            if pair is not None:  # <b>text</b>, <a href="...">text</a>: formatted as a reader sees it
+                shown, i = pair
+                out += shown
+                continue
+            method = getattr(self, "inline_" + tok["type"], None)
             if method is None:
                 text = plain_text([tok])
                 if text:
@@ -288,41 +329,66 @@ class AstWriter:
                 out += method(tok)
         return out
 
-    def i_text(self, tok: Node) -> list[Node]:
+    def html_pair(self, tokens: list[Node], k: int) -> tuple[list[Node], int] | None:
+        """Inline HTML that formats the tokens up to its closing tag (goldmark gives the tags apart): the
+        formatted tokens, and the index after the closing tag; None when it is no such pair."""
+        m = HTML_PAIR.match(tokens[k]["raw"])
+        if m is None:
+            return None
+        tag, depth = m.group(1).lower(), 0
+        for j in range(k + 1, len(tokens)):
+            raw = tokens[j]["raw"] if tokens[j]["type"] == "inline_html" else ""
+            opened = HTML_PAIR.match(raw)
+            if opened and opened.group(1).lower() == tag:
+                depth += 1
+            elif re.fullmatch(rf"</{tag}\s*>", raw, re.I):
+                if depth == 0:
+                    break
+                depth -= 1
+        else:
+            return None
+        inner = self.inlines(tokens[k + 1 : j])
+        if tag == "a":
+            href = HTML_A_OPEN.match(tokens[k]["raw"])
+            url = next((g for g in href.groups() if g is not None), None) if href else None
+            shown = [self.link(inner, html.unescape(url))] if url is not None and inner else inner
+        elif tag in ("code", "kbd", "samp"):
+            shown = [{"t": "Code", "c": [NO_ATTR, plain_text(tokens[k + 1 : j])]}]
+        elif tag in HTML_STYLE:
+            shown = [{"t": HTML_STYLE[tag], "c": inner}] if inner else []
+        else:
+            shown = inner
+        return shown, j + 1
+
+    def inline_text(self, tok: Node) -> list[Node]:
         text = html.unescape(tok["raw"])
         return [Str(text)] if text else []
 
-    def i_emphasis(self, tok: Node) -> list[Node]:
+    def inline_emphasis(self, tok: Node) -> list[Node]:
         return [{"t": "Emph", "c": self.inlines(tok["children"])}]
 
-    def i_strong(self, tok: Node) -> list[Node]:
+    def inline_strong(self, tok: Node) -> list[Node]:
         return [{"t": "Strong", "c": self.inlines(tok["children"])}]
 
-    def i_strikethrough(self, tok: Node) -> list[Node]:
+    def inline_strikethrough(self, tok: Node) -> list[Node]:
         return [{"t": "Strikeout", "c": self.inlines(tok["children"])}]
 
-    def i_codespan(self, tok: Node) -> list[Node]:
+    def inline_codespan(self, tok: Node) -> list[Node]:
         return [{"t": "Code", "c": [NO_ATTR, tok["raw"]]}]
 
-    def i_linebreak(self, tok: Node) -> list[Node]:
+    def inline_linebreak(self, tok: Node) -> list[Node]:
         return [LINEBREAK]
 
-    def i_softbreak(self, tok: Node) -> list[Node]:
+    def inline_softbreak(self, tok: Node) -> list[Node]:
         return [SOFTBREAK]
 
-    def i_inline_html(self, tok: Node) -> list[Node]:
+    def inline_inline_html(self, tok: Node) -> list[Node]:
         raw = tok["raw"]
         if BR.match(raw):
             return [LINEBREAK]
-        parts: list[Node] = []
-        for i, line in enumerate(raw.split("\n")):
-            if i:
-                parts.append(SOFTBREAK)
-            if line:
-                parts.append(Str(line))
-        return [Span("", parts, S.HUGO_SOURCE_CHAR)]
+        return [Span("", lines(raw, SOFTBREAK), S.HUGO_SOURCE_CHAR)]
 
-    def i_shortcode(self, tok: Node) -> list[Node]:
+    def inline_shortcode(self, tok: Node) -> list[Node]:
         out = [Span("", self.shortcode_lines(tok), S.HUGO_SHORTCODE_CHAR)]
         if tok.get("children"):
             out += self.inlines(tok["children"])
@@ -336,7 +402,7 @@ class AstWriter:
             return Span("", inlines)
         return {"t": "Link", "c": [NO_ATTR, inlines, [target, ""]]}
 
-    def i_link(self, tok: Node) -> list[Node]:
+    def inline_link(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
         url = self.link_url(tok)
         inlines = self.inlines(tok.get("children") or [])
@@ -344,7 +410,7 @@ class AstWriter:
             return inlines
         return [{"t": "Link", "c": [NO_ATTR, inlines, [url, attrs.get("title") or ""]]}]
 
-    def i_image(self, tok: Node) -> list[Node]:
+    def inline_image(self, tok: Node) -> list[Node]:
         attrs = tok.get("attrs") or {}
         image = self.node(tok, "_image", self.page.images)
         src = image.src if image is not None else attrs.get("url", "")
@@ -427,6 +493,15 @@ class AstWriter:
         if real.suffix.lower() not in IMAGE_TYPES:
             return None, f"not an image type Word shows ({real.suffix or 'no extension'})"
         return real, ""
+
+
+CALLOUT_LABELS = {"info": "Info", "warning": "Warning", "error": "Error", "important": "Important"}
+
+
+def _tab_names(tok: Node) -> tuple[list[str], int]:
+    args = tok.get("args")
+    items = args.get("items", "") if isinstance(args, dict) else ""
+    return ([name.strip() for name in str(items).split(",")] if items else [], 0)
 
 
 def _containers(blocks: list[Node]) -> Iterator[tuple[Node, list[Node]]]:

@@ -14,13 +14,16 @@ import hashlib
 import re
 import unicodedata
 
+from lxml import etree
+
 from ..model import Heading, Page, Site
+from ..ooxml.namespaces import W
 
 MAX = 40
 UNIT_PREFIX = "_aixu"  # the round-trip marker of a top-level block: hidden in Word ('_' first)
 AST_PREFIX = "aixu"  # pandoc only keeps names that start with a letter: the export adds the '_' afterwards
 NOT_NAME = re.compile(r"[^A-Za-z0-9_]+")
-AST_MARKER = re.compile(rb'w:name="aixu([0-9]+)"')
+AST_MARKER = re.compile(r"aixu[0-9]+")
 
 
 def fold(hugo_id: str) -> str:
@@ -42,8 +45,15 @@ def unit_marker(uid: int) -> str:
     return f"{AST_PREFIX}{uid}"
 
 
-def hide_markers(document_xml: bytes) -> bytes:
-    return AST_MARKER.sub(rb'w:name="_aixu\1"', document_xml)
+def hide_markers(document: etree._Element) -> int:
+    """Rename the markers pandoc wrote (`aixu<n>`) to the hidden `_aixu<n>`; how many there were."""
+    found = 0
+    for start in document.iter(W + "bookmarkStart"):
+        name = start.get(W + "name") or ""
+        if AST_MARKER.fullmatch(name):
+            start.set(W + "name", "_" + name)
+            found += 1
+    return found
 
 
 class BookmarkNames:

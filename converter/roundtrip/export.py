@@ -19,19 +19,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+from PIL import Image as PILImage
 
 from .. import STYLES, pandoc
 from ..errors import AixError
 from ..fileio import output_path, why
-from ..imagesize import display_size
 from ..model import Site
+from ..ooxml.namespaces import (
+    CORE_NS,
+    CT,
+    CT_CUSTOM_XML_PROPS,
+    M_NS,
+    PIC,
+    PKG_REL,
+    PKG_REL_NS,
+    REL_CUSTOM_XML,
+    REL_CUSTOM_XML_PROPS,
+    WP,
+    W,
+)
+from ..ooxml.numbering import Level, level_of
 from ..ooxml.package import DocxPackage
+from ..ooxml.parts import Parts
 from . import store
 from . import styles as S
 from .ast_writer import AstWriter, Div, Para, Raw, Str
 from .bookmarks import BookmarkNames, hide_markers
+from .columns import size_tables, text_area
 from .ir import ast_ir, fingerprint
-from .reader import W, WordReader
+from .reader import WordReader
+from .symbols import symbol_fonts
 
 
 def escape(text: str) -> str:
@@ -40,18 +57,35 @@ def escape(text: str) -> str:
 
 
 REFERENCE = STYLES / "reference.docx"
+DEFAULT_DPI = 96.0  # what pandoc assumes when a file does not say
+SIZED = {"PNG", "JPEG", "GIF", "BMP"}  # sized here; pandoc gets other files as they are
 MAX_WIDTH_IN, MAX_HEIGHT_IN = 6.5, 8.5  # the text area of styles/reference.docx (A4, 2.2 cm margins)
 STORED = (".png", ".jpg", ".jpeg", ".gif")  # already compressed: deflating them again only costs time
-NUM_ID = re.compile(rb'<w:numId w:val="(\d+)"')
-TOC_XML = (
-    '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
-    '<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    "<w:r><w:t>The table of contents fills in when the document is opened in Word "
-    "(or with Tools, Update in LibreOffice).</w:t></w:r>"
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
-)
+TOC_LEVELS = 3  # the contents list: page titles (Heading 1) and headings ## and ###
+TOC_FIELD = f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u '
+
+
+def toc_xml(site: Site, names: BookmarkNames) -> str:
+    """The contents list: a TOC field whose result already holds the headings, each a link to its bookmark,
+    so the list shows before anything updates it (no page numbers: only a layout knows them). Word still
+    updates the field on opening (w:updateFields), LibreOffice with Tools, Update."""
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{TOC_FIELD}</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    headings = [h for page in site.pages for h in page.headings if h.level <= TOC_LEVELS]
+    entries = [
+        f'<w:p><w:pPr><w:pStyle w:val="toc{h.level}"/></w:pPr>{"" if i else begin}'
+        f'<w:hyperlink w:anchor="{names.heading(h)}" w:history="1"><w:r><w:t xml:space="preserve">'
+        f"{escape(h.text)}</w:t></w:r></w:hyperlink></w:p>"
+        for i, h in enumerate(headings)
+    ] or [f"<w:p>{begin}</w:p>"]
+    return (
+        '<w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>Contents</w:t></w:r></w:p>'
+        + "".join(entries)
+        + '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
 
 
 @dataclass(slots=True)
@@ -137,7 +171,7 @@ def export_docx(site: Site, out: Path, meta: Meta | None = None, reference: Path
             raise AixError(
                 "the blocks of this page do not add up to its text; cannot export it", where=page.rel
             )
-    blocks = cover(meta) + [Raw(TOC_XML)] + body
+    blocks = cover(meta) + [Raw(toc_xml(site, names))] + body
     with tempfile.TemporaryDirectory(prefix="aix-docx-") as tmp:
         raw = Path(tmp) / "pandoc.docx"
         media = _stand_ins(writer, site, Path(tmp))
@@ -225,6 +259,30 @@ def _stand_ins(writer: AstWriter, site: Site, tmp: Path) -> Media:
     return media
 
 
+def display_size(path: Path, max_width: float, max_height: float) -> tuple[float, float] | None:
+    """The size in inches pandoc would give the image, fitted into the text area. Pillow reads the
+    header only (Image.open decodes no pixels); the resolution is PNG's pHYs or JPEG's JFIF density,
+    as pandoc reads them (not EXIF), else 96 dpi."""
+    try:
+        with PILImage.open(path) as im:
+            if im.format not in SIZED:
+                return None
+            (w, h), info = im.size, im.info
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        return None
+    dpi_x = dpi_y = DEFAULT_DPI
+    if im.format == "PNG" and info.get("dpi"):
+        dpi_x, dpi_y = info["dpi"]
+    elif im.format == "JPEG" and info.get("jfif_unit") in (1, 2) and all(info.get("jfif_density", ())):
+        scale = 1.0 if info["jfif_unit"] == 1 else 2.54
+        dpi_x, dpi_y = (d * scale for d in info["jfif_density"])
+    if w <= 0 or h <= 0:
+        return None
+    width, height = w / (dpi_x or DEFAULT_DPI), h / (dpi_y or DEFAULT_DPI)
+    scale = min(1.0, max_width / width, max_height / height)
+    return width * scale, height * scale
+
+
 def finish(
     raw: Path,
     out: Path,
@@ -241,12 +299,17 @@ def finish(
     for name, data in parts.items():
         if name.startswith("word/media/") and data in media.stand_ins:
             parts[name] = media.stand_ins[data].read_bytes()
-    document = hide_markers(parts["word/document.xml"])
-    for given, shown in media.paths.items():  # pandoc records the file path as a description: no local paths
-        document = document.replace(f'descr="{escape(given)}"'.encode(), f'descr="{escape(shown)}"'.encode())
-    parts["word/numbering.xml"], document = _one_bullet_definition(parts.get("word/numbering.xml"), document)
-    document = document.replace(b'<w:tblW w:type="auto" w:w="0" />', b'<w:tblW w:type="pct" w:w="5000" />')
-    parts["word/document.xml"] = document
+    edit = Parts(parts, "pandoc")
+    document = edit.xml("word/document.xml")
+    hide_markers(document)
+    for props in document.iter(WP + "docPr", PIC + "cNvPr"):  # pandoc takes a file path for a description
+        if props.get("descr") in media.paths:  # no local paths in the file
+            props.set("descr", media.paths[props.get("descr")])
+    if "word/numbering.xml" in parts:
+        _one_bullet_definition(edit.xml("word/numbering.xml"), document)
+    _table_widths(edit, document)
+    symbol_fonts(document)
+    edit.flush()
     fps, part_fps, shown = _fingerprints(raw, parts, {u.uid for u in writer.units})
     pages = []
     by_page: dict[str, list[store.StoredUnit]] = {}
@@ -271,69 +334,116 @@ def finish(
     parts["customXml/itemProps1.xml"] = store.item_props()
     parts["customXml/_rels/item1.xml.rels"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{store.REL_CUSTOM_XML_PROPS}" Target="itemProps1.xml"/>'
+        f'<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_CUSTOM_XML_PROPS}" Target="itemProps1.xml"/>'
         "</Relationships>"
     ).encode()
-    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
-        b"</Relationships>",
-        f'<Relationship Id="rIdAixStore" Type="{store.REL_CUSTOM_XML}" Target="../customXml/item1.xml"/>'
-        "</Relationships>".encode(),
-    )
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>",
-        f'<Override PartName="/customXml/itemProps1.xml" ContentType="{store.ITEM_PROPS_TYPE}"/></Types>'.encode(),
-    )
-    if b'Extension="xml"' not in parts["[Content_Types].xml"]:
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-            b"</Types>", b'<Default Extension="xml" ContentType="application/xml"/></Types>'
-        )
+    _add_store_part(edit)
     parts["docProps/core.xml"] = core_xml(meta)
-    parts["word/settings.xml"] = parts["word/settings.xml"].replace(
-        b"<w:zoom ", b'<w:updateFields w:val="true" /><w:zoom ', 1
-    )
+    _update_fields(edit.xml("word/settings.xml"))
+    edit.flush()
     order = [i.filename for i in infos] + [n for n in parts if n not in {i.filename for i in infos}]
     write_zip(out, [(n, parts[n]) for n in order])
 
 
-def _one_bullet_definition(numbering: bytes | None, document: bytes) -> tuple[bytes, bytes]:
+def _one_bullet_definition(numbering: etree._Element, document: etree._Element) -> None:
     """Point every bullet list (and pandoc's list-continuation numbering) at one definition: LibreOffice
     multiplies definitions on each save and loses all paragraph styles beyond about 443 of them."""
-    if not numbering:
-        return numbering or b"", document
-    root = etree.fromstring(numbering)
     abstract_kind = {}
-    for a in root.findall(W + "abstractNum"):
+    for a in numbering.findall(W + "abstractNum"):
         lvl = a.find(W + "lvl")
-        fmt = lvl.find(W + "numFmt") if lvl is not None else None
-        text = lvl.find(W + "lvlText") if lvl is not None else None
-        kind = fmt.get(W + "val") if fmt is not None else "decimal"
-        blank = text is None or not (text.get(W + "val") or "").strip()
+        first = level_of(lvl) if lvl is not None else Level()
         abstract_kind[a.get(W + "abstractNumId")] = (
-            "cont" if kind == "bullet" and blank else ("bullet" if kind == "bullet" else None)
+            None if first.fmt != "bullet" else "cont" if first.kind == "none" else "bullet"
         )
     canonical: dict[str, str] = {}
-    remap: dict[bytes, bytes] = {}
-    for num in root.findall(W + "num"):
+    remap: dict[str, str] = {}
+    for num in numbering.findall(W + "num"):
         ref = num.find(W + "abstractNumId")
         kind = abstract_kind.get(ref.get(W + "val") if ref is not None else None)
         if kind is None:
             continue
         num_id = num.get(W + "numId")
         if kind in canonical:
-            remap[num_id.encode()] = canonical[kind].encode()
-            root.remove(num)
+            remap[num_id] = canonical[kind]
+            numbering.remove(num)
         else:
             canonical[kind] = num_id
-    used = {n.find(W + "abstractNumId").get(W + "val") for n in root.findall(W + "num")}
-    for a in root.findall(W + "abstractNum"):
+    used = {n.find(W + "abstractNumId").get(W + "val") for n in numbering.findall(W + "num")}
+    for a in numbering.findall(W + "abstractNum"):
         if a.get(W + "abstractNumId") not in used:
-            root.remove(a)
-    if remap:
-        document = NUM_ID.sub(
-            lambda m: b'<w:numId w:val="' + remap.get(m.group(1), m.group(1)) + b'"', document
-        )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), document
+            numbering.remove(a)
+    for num_id in document.iter(W + "numId") if remap else ():
+        if num_id.get(W + "val") in remap:
+            num_id.set(W + "val", remap[num_id.get(W + "val")])
+
+
+def _table_widths(edit: Parts, document: etree._Element) -> None:
+    """Every table as wide as the text (pandoc writes tables of automatic width, w:tblW auto 0), its
+    columns sized from their content (columns.py)."""
+    tables = list(document.iter(W + "tbl"))
+    for tbl in tables:
+        ppr = edit.expect("word/document.xml", tbl.find(W + "tblPr"), "w:tblPr in a table")
+        width = edit.expect("word/document.xml", ppr.find(W + "tblW"), "w:tblW in a table's w:tblPr")
+        if width.get(W + "type") == "auto" and width.get(W + "w") == "0":
+            width.set(W + "type", "pct")
+            width.set(W + "w", "5000")
+    if tables:
+        area = text_area(document)
+        if area is None:
+            raise AixError(
+                "pandoc's word/document.xml has no page size and margins (w:sectPr); cannot size tables"
+            )
+        size_tables(document, area)
+
+
+def _add_store_part(edit: Parts) -> None:
+    """The store's relationship from the document and its properties part's content type."""
+    rels = edit.xml("word/_rels/document.xml.rels")
+    etree.SubElement(
+        rels, PKG_REL + "Relationship", Id="rIdAixStore", Type=REL_CUSTOM_XML, Target="../customXml/item1.xml"
+    )
+    types = edit.xml("[Content_Types].xml")
+    etree.SubElement(
+        types, CT + "Override", PartName="/customXml/itemProps1.xml", ContentType=CT_CUSTOM_XML_PROPS
+    )
+    if not any(d.get("Extension") == "xml" for d in types.iter(CT + "Default")):
+        etree.SubElement(types, CT + "Default", Extension="xml", ContentType="application/xml")
+
+
+# the elements that follow w:updateFields in w:settings (ECMA-376 part 1, CT_Settings, a sequence)
+AFTER_UPDATE_FIELDS = [
+    W + t for t in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")
+] + [f"{{{M_NS}}}mathPr"] + [
+    W + t
+    for t in (
+        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    )
+] + ["{http://schemas.openxmlformats.org/schemaLibrary/2006/main}schemaLibrary"] + [
+    W + t for t in ("shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+]  # fmt: skip
+
+
+def _update_fields(settings: etree._Element) -> None:
+    """Ask Word to update the fields (the contents list) on opening: w:updateFields at its place in the
+    sequence, where Word's schema check expects it."""
+    for old in settings.findall(W + "updateFields"):
+        settings.remove(old)
+    field = _w("updateFields", val="true")
+    follower = next((el for el in settings if el.tag in AFTER_UPDATE_FIELDS), None)
+    if follower is not None:
+        follower.addprevious(field)
+    else:
+        settings.append(field)
+
+
+def _w(tag: str, **attrs: str) -> etree._Element:
+    """A w: element with w: attributes."""
+    el = etree.Element(W + tag)
+    for name, value in attrs.items():
+        el.set(W + name, value)
+    return el
 
 
 def _fingerprints(
@@ -381,7 +491,7 @@ def core_xml(meta: Meta) -> bytes:
     )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        f'<cp:coreProperties xmlns:cp="{CORE_NS}" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"{body}</cp:coreProperties>"

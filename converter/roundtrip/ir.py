@@ -2,7 +2,7 @@
 
 An element is a paragraph ``(kind, list kind, level, pieces)`` or a table ``("tbl", rows)`` whose cells are
 tuples of paragraphs. ``kind`` comes from the paragraph style (``h2``, ``p``, ``compact``, ``q1`` for a
-quote, ``code``, ``html``, ``sc`` for a shortcode tag, ``hr``); the list kind is ``bullet``, ``ordered``,
+quote, ``code``, ``html``, ``sc`` for a shortcode tag, ``label`` for a shortcode's label, ``hr``); the list kind is ``bullet``, ``ordered``,
 ``cont`` (a further paragraph of an item) or None. Pieces are ``(text, marks)`` with sorted marks: ``b``,
 ``i``, ``s``, ``c`` (code), ``sup``, ``sub``, ``a:<target>`` and ``img:<alt>``. Line breaks are ``\\n``.
 
@@ -49,6 +49,7 @@ def para_kind(style_key: str) -> str:
         S.key(S.CODE): "code",
         S.key(S.HUGO_SOURCE): "html",
         S.key(S.HUGO_SHORTCODE): "sc",
+        S.key(S.SHORTCODE_LABEL): "label",
         S.key(S.THEMATIC_BREAK): "hr",
         "compact": "compact",
     }.get(style_key, "p")
@@ -64,6 +65,18 @@ def merge_pieces(pieces: list[Piece]) -> tuple[Piece, ...]:
         else:
             out.append((text, marks))
     return tuple(out)
+
+
+def link_groups(pieces: tuple[Piece, ...] | list[Piece]) -> list[tuple[str | None, list[Piece]]]:
+    """The pieces in runs of one link target (None: no link), for writers that write a link around a run."""
+    groups: list[tuple[str | None, list[Piece]]] = []
+    for text, marks in pieces:
+        target = next((m[2:] for m in marks if m.startswith("a:")), None)
+        if groups and groups[-1][0] == target:
+            groups[-1][1].append((text, marks))
+        else:
+            groups.append((target, [(text, marks)]))
+    return groups
 
 
 def plain(pieces: tuple[Piece, ...] | list[Piece]) -> str:
@@ -122,23 +135,48 @@ def _blocks(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str
 
 
 def _table(c: list[Any]) -> IR:
+    """Rows of cells as Word holds them: where a cell spans rows, pandoc writes an empty continuation cell
+    in each row below it (w:vMerge), which a reader sees as an empty cell."""
     rows = []
     head_rows = c[3][1]
     body_rows = [r for body in c[4] for r in body[2] + body[3]]
+    spans: dict[int, list[int]] = {}  # column -> [rows left, colspan]
     for n, row in enumerate(head_rows + body_rows):
-        cells = []
-        for cell in row[1]:
-            paras: list[IR] = []
-            for block in cell[4]:
-                sub: list[IR] = []
-                if block["t"] in ("Para", "Plain"):
-                    sub.append(_para_ir("compact", None, block["c"], header_row=n == 0))
+        cells: list[tuple] = []
+        col = 0
+        given = list(row[1])
+        while given or any(k >= col for k in spans):
+            if col in spans:
+                left, colspan = spans[col]
+                cells.append(())
+                if left <= 1:
+                    del spans[col]
                 else:
-                    _blocks([block], sub, None, None)
-                paras += [p for p in sub if p[0] == "tbl" or plain(p[3]).strip()]
-            cells.append(tuple(paras))
+                    spans[col][0] = left - 1
+                col += colspan
+                continue
+            if not given:
+                break
+            cell = given.pop(0)
+            rowspan, colspan = max(1, cell[2]), max(1, cell[3])
+            cells.append(_cell(cell, n == 0))
+            if rowspan > 1:
+                spans[col] = [rowspan - 1, colspan]
+            col += colspan
         rows.append(tuple(cells))
     return ("tbl", tuple(rows))
+
+
+def _cell(cell: list[Any], header_row: bool) -> tuple:
+    paras: list[IR] = []
+    for block in cell[4]:
+        sub: list[IR] = []
+        if block["t"] in ("Para", "Plain"):
+            sub.append(_para_ir("compact", None, block["c"], header_row=header_row))
+        else:
+            _blocks([block], sub, None, None)
+        paras += [p for p in sub if p[0] == "tbl" or plain(p[3]).strip()]
+    return tuple(paras)
 
 
 def _add(marks: tuple[str, ...], mark: str) -> tuple[str, ...]:

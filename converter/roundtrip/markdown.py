@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .ir import IR, OBJECT, Piece, plain
+from ..mdescape import BREAK, Inline, escape_line, escape_lines
+from .ir import IR, OBJECT, Piece, link_groups, plain
 from .styles import RULE_TEXT
 
 LIST_LINE = re.compile(r"^((?:>[ ]?)*)([ ]*)([-*+]|\d{1,9}[.)])([ ]+|$)")
@@ -21,11 +22,8 @@ FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 PROTECTED = re.compile(
     r"\{\{[<%].*?[%>]\}\}|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|https?://\S+", re.S
 )
-ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-LINE_START = re.compile(
-    r"^([ ]{0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s)|\d{1,9}(?=[.)]\s)|=+\s*$|-{3,}\s*$|`{3,}|~{3,})"
-)
 ORDER = ("b", "i", "s")
+TAGS = {"b": "strong", "i": "em", "s": "del"}  # the HTML of an emphasis CommonMark would not read
 
 
 @dataclass(slots=True)
@@ -169,6 +167,8 @@ def quoted(text: str, depth: int) -> str:
 
 
 def block(kind: str, pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context) -> str | None:
+    if kind == "label":  # made from the shortcode's tag, which the source keeps: nothing to write
+        return None
     if kind in ("html", "sc"):
         text = plain(pieces)
         return text if text.strip() else None
@@ -246,27 +246,21 @@ def table(ir: IR, style: HouseStyle, ctx: Context) -> str:
 def inline(
     pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context, heading: bool = False, cell: bool = False
 ) -> str:
-    groups: list[tuple[str | None, list[Piece]]] = []
-    for text, marks in pieces:
-        target = next((m[2:] for m in marks if m.startswith("a:")), None)
-        if groups and groups[-1][0] == target:
-            groups[-1][1].append((text, marks))
-        else:
-            groups.append((target, [(text, marks)]))
-    out = []
+    """One paragraph's text as Markdown, escaped by `mdescape` (CommonMark's rules, as `aix import` writes):
+    line breaks as the page writes them, a space in a heading, `<br>` in a table cell."""
+    groups = link_groups(pieces)
+    out: list[Inline] = []
     for target, items in groups:
-        body = formatted(items, style, cell)
-        out.append(body if target is None else f"[{body}]({ctx.url(target)})")
-    text = "".join(out).strip(" \t")
-    while text.endswith(style.hard_break) or text.endswith("\n"):
-        text = text.removesuffix(style.hard_break).rstrip("\n")
-    if heading:  # an ATX heading's text needs no line-start escape ("### 5. Title"); a closing '#' run does
-        text = text.replace(style.hard_break, " ").replace("\n", " ")
-        return re.sub(r"(^|[ \t])(#+)([ \t]*)$", r"\1\\\2\3", text)
-    return escape_line_starts(text, style)
+        body = formatted(items, style, target is not None)
+        if target is None:
+            out += body
+        else:
+            out += [Inline("[", True), *body, Inline(f"]({ctx.url(target)})", True)]
+    lines = escape_lines(out, not (heading or cell), cell)
+    return (" " if heading else "<br>" if cell else style.hard_break).join(lines)
 
 
-def formatted(items: list[Piece], style: HouseStyle, cell: bool) -> str:
+def formatted(items: list[Piece], style: HouseStyle, in_link: bool = False) -> list[Inline]:
     """Inline text with emphasis markers: marks that last longer open first (outside), so a word bolded
     inside an italic phrase gives `_**word** rest_`, not `**_word_** _rest_`."""
     marker = {"b": style.strong, "i": style.emph, "s": "~~"}
@@ -283,44 +277,61 @@ def formatted(items: list[Piece], style: HouseStyle, cell: bool) -> str:
             n += 1
         return n
 
-    out: list[str] = []
+    out: list[Inline] = []
     stack: list[str] = []
     pending = ""
     for index, (text, marks) in enumerate(items):
         alt = next((m[4:] for m in marks if m.startswith("img:")), None)
-        if alt is not None:
-            text = OBJECT
         current = sets[index] if sets[index] is not None else set(stack)
         k = 0
         while k < len(stack) and stack[k] in current:
             k += 1
         for m in reversed(stack[k:]):
-            out.append(marker[m])
+            out.append(Inline(marker[m], True, TAGS[m], closing=True))
         stack = stack[:k]
-        out.append(pending.replace("\n", style.hard_break))
+        out += _text(pending, in_link)
         pending = ""
-        lead, core, trail = _split_ws(text)
-        out.append(lead.replace("\n", style.hard_break))
+        lead, core, trail = _split_ws(OBJECT if alt is not None else text)
+        out += _text(lead, in_link)
         opening = sorted(
             (m for m in ORDER if m in current and m not in stack), key=lambda m: -lasting(m, index)
         )
         for m in opening:
-            out.append(marker[m])
+            out.append(Inline(marker[m], True, TAGS[m]))
             stack.append(m)
+        tag = "sup" if "sup" in marks else "sub" if "sub" in marks else ""
+        if tag:
+            out.append(Inline(f"<{tag}>", True))
         if alt is not None:
-            out.append(f"![{escape(alt, cell)}]()")
+            shown = escape_line([Inline(alt, False, in_link=True)], block_start=False)
+            out.append(Inline(f"![{shown}]()", True))
         elif "c" in marks:
-            out.append(code_span(core))
+            out.append(Inline(code_span(core), True))
         else:
-            out.append(escape(core, cell).replace("\n", style.hard_break))
-        if "sup" in marks or "sub" in marks:
-            tag = "sup" if "sup" in marks else "sub"
-            out[-1] = f"<{tag}>{out[-1]}</{tag}>"
+            out += _text(core, in_link)
+        if tag:
+            out.append(Inline(f"</{tag}>", True))
         pending = trail
     for m in reversed(stack):
-        out.append(marker[m])
-    out.append(pending.replace("\n", style.hard_break))
-    return "".join(out)
+        out.append(Inline(marker[m], True, TAGS[m], closing=True))
+    out += _text(pending, in_link)
+    return out
+
+
+def _text(text: str, in_link: bool) -> list[Inline]:
+    """Text for the escaper: line breaks as BREAK, and what Word shows as source (shortcodes, HTML tags and
+    comments, bare URLs) as finished markup, since it goes back verbatim."""
+    out: list[Inline] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(Inline(BREAK, True))
+        pos = 0
+        for m in PROTECTED.finditer(line):
+            out.append(Inline(line[pos : m.start()], False, in_link=in_link))
+            out.append(Inline(m.group(0), True))
+            pos = m.end()
+        out.append(Inline(line[pos:], False, in_link=in_link))
+    return [piece for piece in out if piece.text]
 
 
 def _split_ws(text: str) -> tuple[str, str, str]:
@@ -341,58 +352,3 @@ def code_span(text: str) -> str:
         else ""
     )
     return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def escape(text: str, cell: bool = False) -> str:
-    """Backslashes only where Markdown would otherwise read formatting; shortcodes, tags, URLs untouched."""
-    out: list[str] = []
-    pos = 0
-    for m in PROTECTED.finditer(text):
-        out.append(_escape_plain(text[pos : m.start()], cell))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_escape_plain(text[pos:], cell))
-    return "".join(out)
-
-
-def _escape_plain(text: str, cell: bool) -> str:
-    out = []
-    n = len(text)
-    brackets = "[" in text and "]" in text
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < n else " "
-        if ch == "\\" and nxt in "\\`*_{}[]()#+-.!|<>~":
-            out.append("\\\\")
-        elif ch == "`" or (ch == "|" and cell):
-            out.append("\\" + ch)
-        elif ch == "*" and not (prev.isspace() and nxt.isspace()):
-            out.append("\\*")
-        elif ch == "_" and not (prev.isalnum() and nxt.isalnum()) and not (prev.isspace() and nxt.isspace()):
-            out.append("\\_")
-        elif ch == "~" and nxt == "~":
-            out.append("\\~")
-        elif ch in "[]" and brackets:
-            out.append("\\" + ch)
-        elif ch == "&" and ENTITY.match(text, i):
-            out.append("\\&")
-        elif ch == "!" and nxt == "[":
-            out.append("\\!")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def escape_line_starts(text: str, style: HouseStyle) -> str:
-    lines = text.split("\n")
-    out = []
-    for line in lines:
-        m = LINE_START.match(line)
-        if m:
-            lead, what = m.group(1), m.group(2)
-            if what[0].isdigit():
-                line = lead + what + "\\" + line[len(lead) + len(what) :]
-            else:
-                line = lead + "\\" + line[len(lead) :]
-        out.append(line)
-    return "\n".join(out)

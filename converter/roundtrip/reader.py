@@ -23,21 +23,20 @@ from typing import Literal
 
 from lxml import etree
 
+from ..ooxml.elements import on
+from ..ooxml.namespaces import R_ID, W_VAL, WP, M, W
+from ..ooxml.numbering import Numbering, num_pr
 from ..ooxml.package import DocxPackage
+from ..ooxml.styles import Styles
 from . import styles as S
 from .bookmarks import UNIT_PREFIX
 from .ir import OBJECT, Piece, link_key, merge_pieces, para_kind
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{" + W_NS + "}"
-R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+WP_DOCPR = WP + "docPr"
 MONO = {
     "courier new", "courier", "consolas", "liberation mono", "dejavu sans mono", "menlo", "monaco",
     "source code pro", "cascadia code", "cascadia mono", "lucida console", "noto sans mono", "andale mono",
 }  # fmt: skip
-FALSE = {"0", "false", "off", "none"}
 HYPERLINK = re.compile(r'^\s*HYPERLINK\s+(?:"([^"]*)"|(\S+))?((?:\s+\\[a-z](?:\s+"[^"]*")?)*)\s*$', re.I)
 SWITCH_L = re.compile(r'\\l\s+"([^"]*)"', re.I)
 Changes = Literal["accept", "reject"]
@@ -54,7 +53,11 @@ LINK_STYLES = {"internetlink", "hyperlink"}  # the character style a hyperlink's
 ZWJ = "\u200d"  # what LibreOffice types into the first cell of a row it tracks as inserted
 CONTAINERS = {W + t for t in ("smartTag", "customXml", "sdt", "sdtContent", "dir", "bdo")}
 TOGGLES = {W + "b": "b", W + "i": "i", W + "strike": "s", W + "dstrike": "s"}
-W_VAL = W + "val"
+LIST_KINDS = {
+    "bullet": "bullet",
+    "number": "ordered",
+    "none": "cont",
+}  # ooxml's level kinds, as the ir names them
 
 
 @dataclass(slots=True)
@@ -92,18 +95,6 @@ class Comment:
     element: int | None = None
 
 
-@dataclass(slots=True)
-class _Style:
-    name: str
-    based_on: str | None
-    num: tuple[str, int] | None
-    marks: tuple[str, ...]
-
-
-def bool_prop(el: etree._Element | None) -> bool:
-    return el is not None and (el.get(W + "val") or "true").lower() not in FALSE
-
-
 class WordReader:
     def __init__(self, pkg: DocxPackage, changes: Changes = "accept"):
         self.pkg = pkg
@@ -111,11 +102,10 @@ class WordReader:
         self.changes: list[Change] = []
         self.comments: dict[str, Comment] = {}
         self.rels = {k: v.target for k, v in pkg.rels(pkg.main).items()}
-        self.styles: dict[str, _Style] = {}
-        self.default_para = ""
-        self._read_styles()
-        self.numbering: dict[str, dict[int, tuple[str, str]]] = {}
-        self._read_numbering()
+        self.styles = Styles(_part(pkg, "styles"))
+        self.numbering = Numbering(_part(pkg, "numbering"), self.styles)
+        self.default_para = self.styles.default or ""
+        self.style_marks = {sid: self._style_marks(st) for sid, st in self.styles.by_id.items()}
         self._links: list[str] = []
         self._fields: list[list] = []  # [instruction, phase, pushed link]
         self._index = 0
@@ -130,90 +120,22 @@ class WordReader:
 
     # -- styles and numbering -------------------------------------------------------------------------------
 
-    def _read_styles(self) -> None:
-        part = related(self.pkg, self.pkg.main, "styles")
-        if part is None:
-            return
-        for st in self.pkg.xml(part).iter(W + "style"):
-            sid = st.get(W + "styleId") or ""
-            name_el = st.find(W + "name")
-            name = name_el.get(W + "val") if name_el is not None else sid
-            based = st.find(W + "basedOn")
-            num = None
-            numpr = st.find(f"{W}pPr/{W}numPr")
-            if numpr is not None:
-                num = self._numpr(numpr)
-            marks = (
-                self._rpr_marks(st.find(W + "rPr"), fonts=False) if st.get(W + "type") == "character" else ()
-            )
-            key = S.key(name or sid)
-            if key in ("verbatimchar", "sourcecodechar", "htmlcode"):
-                marks = tuple(sorted({*marks, "c"}))
-            elif key in ("strong", "strongemphasis"):
-                marks = tuple(sorted({*marks, "b"}))
-            elif key == "emphasis":
-                marks = tuple(sorted({*marks, "i"}))
-            self.styles[sid] = _Style(key, based.get(W + "val") if based is not None else None, num, marks)
-            if st.get(W + "type") == "paragraph" and (st.get(W + "default") or "") in ("1", "true", "on"):
-                self.default_para = sid
+    def _style_marks(self, style) -> tuple[str, ...]:
+        """What a character style marks its runs with (bold, italic, code...)."""
+        marks = self._rpr_marks(style.rpr, fonts=False) if style.type == "character" else ()
+        key = S.key(style.name)
+        if key in ("verbatimchar", "sourcecodechar", "htmlcode"):
+            marks = tuple(sorted({*marks, "c"}))
+        elif key in ("strong", "strongemphasis"):
+            marks = tuple(sorted({*marks, "b"}))
+        elif key == "emphasis":
+            marks = tuple(sorted({*marks, "i"}))
+        return marks
 
-    def _numpr(self, numpr: etree._Element) -> tuple[str, int] | None:
-        num_id = numpr.find(W + "numId")
-        ilvl = numpr.find(W + "ilvl")
-        if num_id is None:
-            return None
-        try:
-            level = int(ilvl.get(W + "val") or 0) if ilvl is not None else 0
-        except ValueError:
-            level = 0
-        return (num_id.get(W + "val") or "0", level)
-
-    def _read_numbering(self) -> None:
-        part = related(self.pkg, self.pkg.main, "numbering")
-        if part is None:
-            return
-        root = self.pkg.xml(part)
-        abstract: dict[str, dict[int, tuple[str, str]]] = {}
-        for a in root.iter(W + "abstractNum"):
-            abstract[a.get(W + "abstractNumId") or ""] = self._levels(a)
-        for num in root.iter(W + "num"):
-            ref = num.find(W + "abstractNumId")
-            levels = dict(abstract.get(ref.get(W + "val") or "", {})) if ref is not None else {}
-            for override in num.iter(W + "lvlOverride"):
-                levels.update(self._levels(override))
-            self.numbering[num.get(W + "numId") or ""] = levels
-
-    @staticmethod
-    def _levels(node: etree._Element) -> dict[int, tuple[str, str]]:
-        out = {}
-        for lvl in node.findall(W + "lvl"):
-            fmt = lvl.find(W + "numFmt")
-            text = lvl.find(W + "lvlText")
-            try:
-                level = int(lvl.get(W + "ilvl") or 0)
-            except ValueError:
-                continue
-            out[level] = (
-                fmt.get(W + "val") if fmt is not None else "decimal",
-                text.get(W + "val") or "" if text is not None else "",
-            )
-        return out
-
-    def _style_chain(self, sid: str):
-        seen = set()
-        while sid and sid in self.styles and sid not in seen:
-            seen.add(sid)
-            yield self.styles[sid]
-            sid = self.styles[sid].based_on or ""
-
-    def list_kind(self, num: tuple[str, int] | None) -> str | None:
-        if num is None or num[0] == "0":
-            return None
-        fmt, text = self.numbering.get(num[0], {}).get(num[1], ("bullet", ""))
-        text = "".join(chr(ord(c) - 0xF000) if 0xF000 <= ord(c) <= 0xF0FF else c for c in text)  # Symbol font
-        if fmt == "none" or (fmt == "bullet" and not text.strip()):
-            return "cont"  # pandoc's indented paragraph inside a list item
-        return "bullet" if fmt == "bullet" else "ordered"
+    def list_kind(self, num_id: str, ilvl: int) -> str:
+        """bullet, ordered, or cont (pandoc's indented paragraph inside a list item)."""
+        level = self.numbering.level(num_id, ilvl)
+        return LIST_KINDS[level.kind] if level is not None else "cont"
 
     # -- body -----------------------------------------------------------------------------------------------
 
@@ -275,7 +197,7 @@ class WordReader:
     def _paragraph(self, p: etree._Element) -> tuple:
         ppr = p[0] if len(p) and p[0].tag == T_PPR else None
         sid = ""
-        num = None
+        direct = None
         if ppr is not None:
             given = ppr
             for child in given:
@@ -294,22 +216,17 @@ class WordReader:
                 if tag == T_PSTYLE:
                     sid = child.get(W_VAL) or ""
                 elif tag == T_NUMPR:
-                    num = self._numpr(child)
+                    direct = num_pr(child)
         sid = sid or self.default_para
-        if num is None:
-            for st in self._style_chain(sid):
-                if st.num is not None:
-                    num = st.num
-                    break
-        found = self.styles.get(sid)
-        style = found.name if found is not None else S.key(sid or "Normal")
+        num = self.numbering.paragraph(direct, sid)
+        style = S.key(self.styles.name(sid) if sid else "Normal")
         pieces: list[Piece] = []
         self._inline(p, pieces, False)
-        list_kind = self.list_kind(num) if num is not None else None
+        list_kind = self.list_kind(*num) if num is not None else None
         kind = para_kind(style)
         if kind[0] == "h" or self._header_row:  # bold already: a save may spell it out on every run
             pieces = [(text, tuple(m for m in marks if m != "b")) for text, marks in pieces]
-        return (kind, list_kind, num[1] if list_kind else 0, merge_pieces(pieces))  # type: ignore[index]
+        return (kind, list_kind, num[1] if num is not None else 0, merge_pieces(pieces))
 
     def _paragraph_mark(self, rpr: etree._Element) -> None:
         """The paragraph mark itself inserted or deleted (a paragraph break added or removed, also as part
@@ -532,10 +449,10 @@ class WordReader:
         for child in rpr:
             tag = child.tag
             if tag in TOGGLES:
-                toggles[TOGGLES[tag]] = (child.get(W_VAL) or "true").lower() not in FALSE
+                toggles[TOGGLES[tag]] = on(child)
             elif tag == T_RSTYLE and with_style:
-                for st in self._style_chain(child.get(W_VAL) or ""):
-                    marks.update(st.marks)
+                for st in self.styles.chain(child.get(W_VAL) or ""):
+                    marks.update(self.style_marks[st.id])
             elif tag == W + "vertAlign":
                 value = child.get(W_VAL)
                 if value in ("superscript", "subscript"):
@@ -546,8 +463,8 @@ class WordReader:
                 and (child.get(W + "ascii") or child.get(W + "hAnsi") or "").lower() in MONO
             ):
                 marks.add("c")
-        for mark, on in toggles.items():
-            if on:
+        for mark, is_set in toggles.items():
+            if is_set:
                 marks.add(mark)
             else:
                 marks.discard(mark)
@@ -561,10 +478,10 @@ class WordReader:
         )
 
     def _read_comments(self) -> None:
-        part = related(self.pkg, self.pkg.main, "comments")
-        if part is None:
+        root = _part(self.pkg, "comments")
+        if root is None:
             return
-        for c in self.pkg.xml(part).iter(W + "comment"):
+        for c in root.iter(W + "comment"):
             paras = ["".join(t.text or "" for t in p.iter(W + "t")) for p in c.iter(W + "p")]
             cid = c.get(W + "id") or ""
             self.comments[cid] = Comment(
@@ -576,12 +493,10 @@ class WordReader:
                     self.comments[cid].element = i
 
 
-def related(pkg: DocxPackage, part: str, kind: str) -> str | None:
-    """The part that `part` points at with a relationship type ending in '/kind' (styles, numbering...)."""
-    for rel in pkg.rels(part).values():
-        if not rel.external and rel.type.rsplit("/", 1)[-1] == kind and rel.target in pkg.parts:
-            return rel.target
-    return None
+def _part(pkg: DocxPackage, kind: str) -> etree._Element | None:
+    """The root of the part the main document points at with a relationship of this kind, or None."""
+    part = pkg.related(pkg.main, kind)
+    return pkg.xml(part) if part is not None else None
 
 
 def _field_link(instr: str) -> str | None:

@@ -20,15 +20,13 @@ from typing import Any
 from lxml import etree
 
 from ..errors import InputError
+from ..ooxml.namespaces import DS_NS
 from ..ooxml.package import DocxPackage, parse_xml
 from .ir import fingerprint
 from .reader import Element
 
 NS = "urn:owasp-ai-exchange:aix:snapshot"
 FORMAT = 1
-ITEM_PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
-REL_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
-REL_CUSTOM_XML_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
 
 
 @dataclass(slots=True)
@@ -99,7 +97,7 @@ def item_props() -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<ds:datastoreItem ds:itemID="{guid}" '
-        'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+        f'xmlns:ds="{DS_NS}">'
         f'<ds:schemaRefs><ds:schemaRef ds:uri="{NS}"/></ds:schemaRefs></ds:datastoreItem>'
     ).encode()
 

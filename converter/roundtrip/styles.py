@@ -13,6 +13,7 @@ HUGO_SOURCE = "Hugo Source"  # raw HTML blocks, shown as their source text
 HUGO_SHORTCODE = "Hugo Shortcode"  # a block shortcode's opening or closing tag line
 HUGO_SOURCE_CHAR = "Hugo Source Char"  # inline raw HTML
 HUGO_SHORTCODE_CHAR = "Hugo Shortcode Char"  # inline shortcodes
+SHORTCODE_LABEL = "Shortcode Label"  # the label over a callout, details or tab shown as its content
 THEMATIC_BREAK = "Thematic Break"
 COVER_NOTE = "Cover Note"
 RULE_TEXT = "* * *"

@@ -27,10 +27,11 @@ from ..hugo.loader import page_url, split_front_matter
 from ..hugo.markdown import parse_markdown
 from ..hugo.pages import parse_pages
 from ..model import Link, Page, Site, Source, Target
+from ..ooxml.namespaces import STRICT_PREFIX
 from ..ooxml.package import open_docx
 from ..transforms.anchors import assign_ids
 from ..transforms.links import resolve
-from . import store
+from . import rawhtml, store
 from .ast_writer import AstWriter
 from .bookmarks import BookmarkNames
 from .ir import ast_ir, fingerprint, plain
@@ -67,7 +68,7 @@ class Syncer:
             self._same_site()
             self.page_of = self._site_pages()
             root = pkg.xml(pkg.main)
-            if root is None or root.tag.startswith("{http://purl.oclc.org/ooxml/"):
+            if root is None or root.tag.startswith(STRICT_PREFIX):
                 raise InputError(
                     "saved as Strict Open XML, which aix does not read",
                     where=str(docx),
@@ -324,14 +325,21 @@ class Syncer:
                 text = ""  # emptied in Word: the block goes, with the blank lines after it
             else:
                 before = unit.shown if unit.shown is not None else self._base_irs(core, page, unit.line)
-                base = markdown(list(before), style, self._context(page, elements))
-                source = core.replace("\r\n", "\n") if crlf else core  # merged as the writer writes
-                newline = source.endswith("\n")
-                text = merge3(base, source if newline else source + "\n", edited)
-                if not newline:
-                    text = text.removesuffix("\n")
-                if crlf:
-                    text = text.replace("\n", "\r\n")
+                if _labels(before) != _labels([e.ir for e in own]):
+                    self.result.notes.append(
+                        f"{page.rel}:{unit.line}: warning: a shortcode's label (callout, details, tab) was "
+                        "changed in Word; labels come from the shortcode's arguments: edit them in the source"
+                    )
+                text = self._html(core, list(before), [e.ir for e in own], ctx, page, unit)
+                if text is None:
+                    base = markdown(list(before), style, self._context(page, elements))
+                    source = core.replace("\r\n", "\n") if crlf else core  # merged as the writer writes
+                    newline = source.endswith("\n")
+                    text = merge3(base, source if newline else source + "\n", edited)
+                    if not newline:
+                        text = text.removesuffix("\n")
+                    if crlf:
+                        text = text.replace("\n", "\r\n")
         if host is not page:
             text = self._relink(text, page, host)
         added = markdown([e.ir for e in extra], style, ctx) if extra else ""
@@ -374,15 +382,32 @@ class Syncer:
             return "#" + anchor
         return (other.url if other else "/" + target.page) + (f"#{anchor}" if anchor else "")
 
-    def _base_irs(self, core: str, page: Page, line: int) -> list:
-        """What Word showed of the block before the edit: the writer run on the block's own tokens."""
+    def _tokens(self, core: str, page: Page, line: int) -> list:
         tokens = [
             b.token for b in page.blocks if b.line == line and b.text.rstrip("\r\n") == core.rstrip("\r\n")
         ]
-        if not tokens:
-            tokens = [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
+        return tokens or [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
+
+    def _base_irs(self, core: str, page: Page, line: int) -> list:
+        """What Word showed of the block before the edit: the writer run on the block's own tokens."""
         self.writer.page = page
-        return ast_ir(self.writer.blocks(tokens))
+        return ast_ir(self.writer.blocks(self._tokens(core, page, line)))
+
+    def _html(self, core: str, before: list, after: list, ctx: Context, page: Page, unit) -> str | None:
+        """A raw HTML block shown rendered (a table...): each edited paragraph or cell written into its own
+        place in the HTML (rawhtml.write_back); what cannot be is reported and the source kept. None for
+        any other block."""
+        tokens = self._tokens(core, page, unit.line)
+        if len(tokens) != 1 or tokens[0]["type"] != "block_html":
+            return None
+        self.writer.page = page
+        blocks, layout = self.writer.raw_html(core.rstrip("\r\n"))  # the source itself: CRLF kept
+        if not blocks:
+            return None  # shown as its source: edited as text
+        text, problems = rawhtml.write_back(core, layout, before, after, ctx.url)
+        for problem in problems:
+            self.result.notes.append(f"{page.rel}:{unit.line}: warning: {problem}; the HTML source is kept")
+        return text
 
     def _head(self, unit: store.StoredUnit, elements: list[Element], page: Page) -> str:
         """The page title paragraph: a changed title goes into the front matter; text typed after it
@@ -616,6 +641,10 @@ def _continues(last: Element, new: Element) -> bool:
     if new.ir[1] is not None and last.ir[1] is not None:
         return True  # another item of the same list
     return last.ir[0][:1] == "q" and new.ir[0] == last.ir[0]  # another paragraph of the same quote
+
+
+def _labels(irs) -> list[str]:
+    return [plain(ir[3]) for ir in irs if ir[0] == "label"]
 
 
 def _short(text: str, width: int = 60) -> str:

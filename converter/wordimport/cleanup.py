@@ -10,14 +10,12 @@ import re
 
 from lxml import etree
 
-from ..ooxml.numbering import Styles, W, val
+from ..ooxml.elements import child_val, on, val
+from ..ooxml.namespaces import WP, XML_SPACE, A, R, W
+from ..ooxml.styles import Styles
 
 NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")  # never text; prepare.py uses them as markers
 TOC_STYLE = re.compile(r"^(toc \d|toc heading|contents heading|contents \d)$")
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def strip_marks(body: etree._Element) -> None:
@@ -32,7 +30,7 @@ def drop_hidden(body: etree._Element) -> int:
     for vanish in list(body.iter(W + "vanish")):
         rpr = vanish.getparent()
         run = rpr.getparent() if rpr is not None else None
-        if run is None or run.tag != W + "r" or val(vanish, "1") in ("0", "false", "off"):
+        if run is None or run.tag != W + "r" or not on(vanish):
             continue
         run.getparent().remove(run)
         hidden += 1
@@ -107,7 +105,7 @@ def drop_toc(body: etree._Element, styles: Styles) -> int:
             sdt.getparent().remove(sdt)
     in_toc = _runs_in_toc_fields(body)
     for p in list(body.iter(W + "p")):
-        style = val(p.find(f"{W}pPr/{W}pStyle"))
+        style = child_val(p, "pPr/pStyle")
         if style is not None and TOC_STYLE.match(styles.name(style)):
             dropped += 1
             _remove_paragraph(p)

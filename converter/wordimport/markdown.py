@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..mdescape import Inline, escape_line
+from ..mdescape import BREAK, Inline, escape_lines
 
 Node = dict[str, Any]
 HR = "-" * 38  # the thematic break the hand-kept Markdown uses
-BREAK = "\x00br\x00"  # a hard line break inside rendered inline text, resolved per line
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
@@ -169,16 +168,8 @@ class MarkdownWriter:
 
     def lines(self, inlines: list[Node], one_line: bool = False) -> str:
         """Inline content as lines: no wrapping, edges trimmed, two trailing spaces per hard break."""
-        pieces = self.inlines(_normalize(inlines))
-        lines: list[list[Inline]] = [[]]
-        for piece in pieces:
-            if piece.markup and piece.text == BREAK:
-                lines.append([])
-            else:
-                lines[-1].append(piece)
         # a heading or a table cell is one line that cannot start a block: no escapes at its start
-        rendered = [escape_line(_trim(line), not one_line, self.in_table) for line in lines]
-        rendered = [line for line in rendered if line]
+        rendered = escape_lines(self.inlines(_normalize(inlines)), not one_line, self.in_table)
         return (" " if one_line else "  \n").join(rendered)
 
     def inlines(self, inlines: list[Node]) -> list[Inline]:
@@ -286,20 +277,6 @@ def _destination(url: str, title: str) -> str:
     if title:
         return url + ' "' + title.replace('"', '\\"') + '"'
     return url
-
-
-def _trim(line: list[Inline]) -> list[Inline]:
-    """Drop spaces at both ends of a line (they are not markup and would indent or break it)."""
-    line = list(line)
-    while line and not line[0].markup and not line[0].text.strip():
-        line.pop(0)
-    if line and not line[0].markup:
-        line[0] = Inline(line[0].text.lstrip(), False)
-    while line and not line[-1].markup and not line[-1].text.strip():
-        line.pop()
-    if line and not line[-1].markup:
-        line[-1] = Inline(line[-1].text.rstrip(), False)
-    return line
 
 
 _EMPHASIS = ("Strong", "Emph", "Strikeout")

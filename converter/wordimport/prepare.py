@@ -28,8 +28,11 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..errors import InputError
-from ..ooxml.numbering import Numbering, Styles, W, int_val, val
+from ..ooxml.elements import child_val, int_val
+from ..ooxml.namespaces import O_NS, V_NS, W_NS, XML_SPACE, W
+from ..ooxml.numbering import Numbering, num_pr
 from ..ooxml.package import DocxPackage
+from ..ooxml.styles import Styles
 from . import cleanup
 
 HR_MARK = "\ufdd0"  # a paragraph holding only this is a horizontal line
@@ -38,12 +41,7 @@ LIST_MARK, LIST_END = "\ufdd2", "\ufdd3"  # a list paragraph starts with LIST_MA
 LIST_MARKER = re.compile("\ufdd2([bnc])(\\d):(\\d+)\ufdd3")  # kind: bullet, number, continuation
 MAX_HEADING = 6  # Markdown has six heading levels; deeper Word levels are shown as level 6
 
-STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-NUMBERING_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 META_STYLES = ("subtitle", "author", "date", "abstract")  # pandoc would move these into metadata
-V_NS = "urn:schemas-microsoft-com:vml"
-O_NS = "urn:schemas-microsoft-com:office:office"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 @dataclass(slots=True)
@@ -67,9 +65,8 @@ class Prepared:
 
 def prepare(pkg: DocxPackage) -> Prepared:
     """Rewrite the document part (and styles, when a heading style is missing) into a new package."""
-    rels = pkg.rels(pkg.main)
-    styles_part = next((r.target for r in rels.values() if r.type == STYLES_TYPE), "word/styles.xml")
-    numbering_part = next((r.target for r in rels.values() if r.type == NUMBERING_TYPE), "")
+    styles_part = pkg.related(pkg.main, "styles") or "word/styles.xml"
+    numbering_part = pkg.related(pkg.main, "numbering")
     doc = pkg.xml(pkg.main)
     styles_root = pkg.xml(styles_part)
     styles = Styles(styles_root)
@@ -97,7 +94,7 @@ def prepare(pkg: DocxPackage) -> Prepared:
 
 
 def _pstyle(p: etree._Element) -> str | None:
-    return val(p.find(f"{W}pPr/{W}pStyle"))
+    return child_val(p, "pPr/pStyle")
 
 
 class _HeadingStyles:
@@ -105,7 +102,7 @@ class _HeadingStyles:
 
     def __init__(self, styles: Styles, root: etree._Element | None):
         self.styles = styles
-        self.root = root if root is not None else etree.Element(W + "styles", nsmap={"w": W[1:-1]})
+        self.root = root if root is not None else etree.Element(W + "styles", nsmap={"w": W_NS})
         self.added = False
         self.ids: dict[int, str] = {}
 
@@ -143,10 +140,7 @@ def _paragraph(p, styles: Styles, numbering: Numbering, heading_styles: _Heading
     _horizontal_lines(p)
     _keep_spaces(p)
     ppr = p.find(W + "pPr")
-    direct = None
-    num_pr = ppr.find(W + "numPr") if ppr is not None else None
-    if num_pr is not None:
-        direct = (val(num_pr.find(W + "numId")), int_val(num_pr.find(W + "ilvl")))
+    direct = num_pr(ppr.find(W + "numPr") if ppr is not None else None)
     style = _pstyle(p)
     num = numbering.paragraph(direct, style)
     label = numbering.next_label(*num) if num else None  # count every numbered paragraph, in order
