@@ -707,3 +707,21 @@ def it_merges_a_word_changed_in_a_list_of_a_crlf_page_into_just_its_line(make_si
     result = Syncer(tmp_path / "e.docx", build_model(root), "accept").plan()
     assert result.changes[0].new.endswith("- &amp; *star*\r\n- Qwerty\r\n- *star* *star*")
     assert changed_lines(result.changes[0].diff()) == ["-- alpha", "+- Qwerty"]
+
+
+def it_keeps_the_anchor_of_a_renamed_heading_that_holds_inline_html(make_site, tmp_path):
+    """Found by the property above: Word shows `## alpha <b>` with its tag, the model's heading text leaves the
+    tag out; the renamed heading lost #alpha, and its namesake below was pinned to #alpha-1 instead."""
+    root = make_site({"content/docs/p0.md": "---\ntitle: 'P'\n---\n## alpha <b>\n\n## alpha\n"})
+    snapshot = tmp_path / "s.docx"
+    export_docx(build_model(root), snapshot)
+    doc = docx.Document(str(snapshot))
+    (first, _) = [
+        t
+        for t in doc.element.body.iter(qn("w:t"))
+        if "alpha" in (t.text or "") and t.getparent().getparent().find(qn("w:bookmarkStart")) is not None
+    ]
+    first.text = first.text.replace("alpha", "Qwerty")
+    doc.save(str(tmp_path / "e.docx"))
+    result = Syncer(tmp_path / "e.docx", build_model(root), "accept").plan()
+    assert result.changes[0].new.endswith("---\n## Qwerty <b> {#alpha}\n\n## alpha\n")

@@ -42,6 +42,7 @@ from .reader import Change, Element, WordReader
 
 ChangesMode = Literal["accept", "reject", "refuse"]
 ConflictsMode = Literal["refuse", "markers"]
+INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 BLANK_TAIL = re.compile(r"(?:(?<=\n)|\A)(?:[ \t]*\r?\n)*\Z|\Z")  # the blank lines after a block's last line
 LINK_URL = re.compile(  # where a block names a URL: ](url), [ref]: url, href="url"
     r"\]\(\s*<?(?P<url>[^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(?P<ref>[^\s>]+)|href=[\"'](?P<href>[^\"']*)",
@@ -482,7 +483,7 @@ class Syncer:
         for heading in old:
             element = element_of.get(name_of.get((sp.path, heading.id), ""))
             is_heading = element is not None and element.kind == "p" and element.ir[0][:1] == "h"
-            shown.append(plain(element.ir[3]).replace("\n", " ").strip() if is_heading else None)  # type: ignore[union-attr]
+            shown.append(_heading_text(plain(element.ir[3])) if is_heading else None)  # type: ignore[union-attr]
         told: set[str] = set()
         for _ in range(len(old) + 1):  # one at a time: an explicit id can move a duplicate's automatic id
             current = page_headings(self.site, sp.path, new)[1:]
@@ -490,7 +491,9 @@ class Syncer:
             changed = False
             at = 0
             for heading, text in zip(old, shown, strict=True):
-                match = next((k for k in range(at, len(current)) if current[k].text == text), None)
+                match = next(
+                    (k for k in range(at, len(current)) if _heading_text(current[k].text) == text), None
+                )
                 if text is None or match is None:
                     continue
                 at = match + 1
@@ -616,6 +619,12 @@ def _increasing(items: list[int], rank: dict[int, int]) -> list[int]:
         out.append(items[k])
         k = back[k]
     return out[::-1]
+
+
+def _heading_text(text: str) -> str:
+    """A heading's text as Word shows it and as the model has it, made comparable: Word shows inline raw
+    HTML (`## alpha <b>`) as its source, the model's heading text leaves it out, as Hugo's ids do."""
+    return " ".join(INLINE_TAG.sub(" ", text).split())
 
 
 def split_typed_after(unit: store.StoredUnit, elements: list[Element]) -> tuple[list[Element], list[Element]]:
