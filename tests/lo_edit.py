@@ -146,6 +146,18 @@ def _job(ctx, desktop, job: dict) -> None:
                 doc.close(True)
 
 
+def _in_contents(found) -> bool:
+    """Whether a found range lies in the contents list (an index, or a paragraph in a Contents style): a
+    reviewer edits the heading in the text, not its entry in the list."""
+    try:
+        if found.DocumentIndex is not None:
+            return True
+    except AttributeError:
+        pass
+    style = getattr(found, "ParaStyleName", "") or ""
+    return style.startswith(("Contents", "TOC"))
+
+
 def _followed_by_table(cursor) -> bool:
     """Whether a table comes right after the paragraph that starts at `cursor` (a text cursor's goRight
     there jumps over the whole table)."""
@@ -190,6 +202,9 @@ class _UI:
         search.SearchCaseSensitive = True
         search.SearchRegularExpression = text.startswith("^")
         found = self.doc.findFirst(search) if after is None else self.doc.findNext(after.getEnd(), search)
+        # the snapshot's filled contents list repeats every heading: a reviewer edits the heading itself
+        while found is not None and _in_contents(found):
+            found = self.doc.findNext(found.getEnd(), search)
         if found is None:
             raise KeyError(f"not in the document: {text!r}")
         return found

@@ -420,7 +420,7 @@ class WordReader:
         style = rpr.find(T_RSTYLE) if rpr is not None else None
         if style is None:
             return False
-        return any(st.name in LINK_STYLES for st in self._style_chain(style.get(W_VAL) or ""))
+        return any(st.name in LINK_STYLES for st in self.styles.chain(style.get(W_VAL) or ""))
 
     def _field_char(self, char: etree._Element) -> None:
         kind = char.get(W + "fldCharType")
