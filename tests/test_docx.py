@@ -39,18 +39,14 @@ def sample_snapshot(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def corpus_snapshot(tmp_path_factory):
-    from conftest import CORPUS
-
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is absent")
-    site = build_model(CORPUS / "aix-2026")
+def corpus_snapshot(tmp_path_factory, corpus):
+    site = build_model(corpus / "aix-2026")
     out = tmp_path_factory.mktemp("docx") / "aix-2026.docx"
     report = export_docx(site, out)
     return site, out, report
 
 
-@pytest.fixture(params=["sample", "aix-2026"])
+@pytest.fixture(params=["sample", pytest.param("aix-2026", marks=pytest.mark.corpus)])
 def snapshot(request):
     return request.getfixturevalue("sample_snapshot" if request.param == "sample" else "corpus_snapshot")
 

@@ -26,12 +26,8 @@ MARKS = "✅❌"
 
 
 @pytest.fixture(scope="module")
-def review(tmp_path_factory, soffice):
-    from conftest import CORPUS
-
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is absent")
-    site = build_model(CORPUS / "aix-2026")
+def review(tmp_path_factory, soffice, corpus):
+    site = build_model(corpus / "aix-2026")
     out = tmp_path_factory.mktemp("review") / "aix-2026.docx"
     export_docx(site, out)
     pdf = soffice(out, "pdf", out.parent / "pdf")

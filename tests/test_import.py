@@ -365,11 +365,9 @@ LINES_FLOOR = {4: 0.88, 6: 0.74, 8: 0.84, 11: 0.66}
 
 
 @pytest.fixture(scope="module")
-def word_corpus():
-    corpus = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "word"
-    if not corpus.is_dir():
-        pytest.skip("../shared/corpus is absent")
-    return {v: (corpus / f"owaspaiexchange-v{v}.docx", corpus / f"owaspaiexchange-v{v}.md") for v in VERSIONS}
+def word_corpus(corpus):
+    word = corpus / "word"
+    return {v: (word / f"owaspaiexchange-v{v}.docx", word / f"owaspaiexchange-v{v}.md") for v in VERSIONS}
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,9 @@ def changed_lines(diff: str) -> list[str]:
 
 
 @pytest.mark.parametrize("via", ["direct", "libreoffice"])
-@pytest.mark.parametrize("name", ["sample", "aix-2024", "aix-2026"])
+@pytest.mark.parametrize(
+    "name", ["sample", *(pytest.param(s, marks=pytest.mark.corpus) for s in ("aix-2024", "aix-2026"))]
+)
 def it_gives_every_source_back_byte_for_byte(name, via, tmp_path, request):
     source = SAMPLE if name == "sample" else request.getfixturevalue("corpus") / name
     site = copy_site(source, tmp_path / "site")
