@@ -59,13 +59,7 @@ def it_never_changes_an_anchor(make_site):
 
 
 def it_refuses_files_with_uncommitted_changes(make_site):
-    root = _site(make_site)
-    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "-qm", "init"], check=True)
-    page = root / "content/docs/threats.md"
-    page.write_text(PAGE + "\nlocal edit\n")
+    root, page = _committed_site(make_site)
     result = CliRunner().invoke(cli, ["normalize", str(root), "--write"])
     assert result.exit_code == 1 and "uncommitted changes: content/docs/threats.md" in result.stderr
     assert page.read_text().endswith("local edit\n")
