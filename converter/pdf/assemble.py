@@ -30,8 +30,11 @@ WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and
 
 @dataclass
 class Part:
+    """Pages of one rendered PDF (all of them when `pages` is None), with the renderer's metadata."""
+
     pdf: Path
     meta: dict
+    pages: list[int] | None = None
 
 
 @dataclass
@@ -56,7 +59,7 @@ def text_width(text: str, size: float) -> float:
 
 
 def merge(
-    front: Part,
+    front: Part | list[Part],
     parts: list[Part],
     navigator: Path | None,
     headings: list[Heading],
@@ -64,30 +67,37 @@ def merge(
     nav_target,
     images: dict[str, Path] | None = None,
 ) -> Merged:
-    """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
+    """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
+    inside the document, or None."""
     out = pikepdf.new()
     merged = Merged(out)
-    opened = merged.sources
+    opened: dict[Path, pikepdf.Pdf] = {}
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
 
-    def append(part: Part, first: int = 0, last: int | None = None) -> None:
-        src = pikepdf.open(part.pdf)
-        opened.append(src)
-        for i in range(first, len(src.pages) if last is None else last):
-            out.pages.append(src.pages[i])
-            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+    def append(part: Part, keep=lambda i: True) -> None:
+        if part.pdf not in opened:
+            opened[part.pdf] = pikepdf.open(part.pdf)
+            merged.sources.append(opened[part.pdf])
+        src = opened[part.pdf]
+        for i in range(len(src.pages)) if part.pages is None else part.pages:
+            if keep(i):
+                out.pages.append(src.pages[i])
+                placed.append((len(out.pages) - 1, part.meta["pages"][i]))
 
-    cover_pages = _cover_pages(front.meta)
-    append(front, 0, cover_pages)
+    fronts = front if isinstance(front, list) else [front]
+    cover_pages = _cover_pages(fronts[0].meta)
+    for part in fronts:
+        append(part, lambda i: i < cover_pages)
     nav_pages = range(0)
     if navigator is not None:
         nav = pikepdf.open(navigator)
-        opened.append(nav)
+        merged.sources.append(nav)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
-    append(front, cover_pages)
+    for part in fronts:
+        append(part, lambda i: i >= cover_pages)
     for part in parts:
         append(part)
 
@@ -96,7 +106,7 @@ def merge(
     for index in nav_pages:
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests)
-    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
+    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, merged.sources))
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
