@@ -29,6 +29,7 @@ from ..pipeline import build_model
 from .assemble import Part, merge, set_metadata
 from .flow import Flow, Layout, Request
 from .render import Job, run, warm_up
+from .system import install_line, missing
 from .units import Chapter, placeholder, plan_chapters
 from .workers import Workers
 
@@ -99,20 +100,16 @@ def _build(root, out: Path, log: BuildLog, navigator, store: Path, workers: Work
         store.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise AixError(f"cannot create {e.filename or out.parent}: {why(e)}") from None
+    lacking = missing()
+    if lacking:
+        log.note(
+            f"this machine lacks {', '.join(what for what, _ in lacking)}; "
+            f"the PDF will miss glyphs or build slower. Install with: {install_line(lacking)}"
+        )
     log.stage("html and render")
     log.progress("pdf: writing HTML")
     chapters = _lay_out(site, plan_chapters(site, info, linker, log.warn), store, log, workers, jobs)
-    seen: set[tuple[str, str]] = set()
-    for ch in chapters:
-        for meta in ch.metas.values():
-            for url, reason in meta["refused"]:
-                log.warn(
-                    ch.chapter.source, "refused-fetch", f"{ch.chapter.label}: refused to read {url}: {reason}"
-                )
-            for code, message in meta["warnings"]:
-                if code != "refused-fetch" and (code, message) not in seen:
-                    seen.add((code, message))
-                    log.warn(ch.chapter.source, code, f"{ch.chapter.label}: {message}")
+    _warn_renders(chapters, log)
     log.stage("merge")
     log.progress("pdf: merging")
     parts = [_parts(store, ch) for ch in chapters]
@@ -152,6 +149,25 @@ def _build(root, out: Path, log: BuildLog, navigator, store: Path, workers: Work
     log.stage(None)
     log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, chapters))
     return out
+
+
+def _warn_renders(chapters: list[_Chapter], log: BuildLog) -> None:
+    """What WeasyPrint said while rendering: each message once, at the first chapter that gave it, with
+    the number of chapters when it came from more than one (a missing library is reported by each)."""
+    where: dict[tuple[str, str], dict[str, Chapter]] = {}
+    for ch in chapters:
+        for meta in ch.metas.values():
+            for url, reason in meta["refused"]:
+                log.warn(
+                    ch.chapter.source, "refused-fetch", f"{ch.chapter.label}: refused to read {url}: {reason}"
+                )
+            for code, message in meta["warnings"]:
+                if code != "refused-fetch":
+                    where.setdefault((code, message), {}).setdefault(ch.chapter.label, ch.chapter)
+    for (code, message), found in where.items():
+        first = next(iter(found.values()))
+        more = f" (and in {len(found) - 1} other chapters)" if len(found) > 1 else ""
+        log.warn(first.source, code, f"{first.label}: {message}{more}")
 
 
 def _parts(store: Path, ch: _Chapter) -> list[Part]:
