@@ -127,6 +127,9 @@ def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
 @click.option("--no-cache", is_flag=True, help="Render every part afresh (a cold build).")
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: the CPUs, at most 4).")
 @PAGE_TIMEOUT
+@click.option(
+    "--page-refs", is_flag=True, help='Print the page after every internal link: "Evasion (p. 57)".'
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
 def pdf_command(
@@ -136,6 +139,7 @@ def pdf_command(
     no_cache: bool,
     jobs: int | None,
     page_timeout: float,
+    page_refs: bool,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -144,7 +148,16 @@ def pdf_command(
     from .pdf.build import build_pdf
 
     log = BuildLog(quiet=quiet, strict=strict)
-    build_pdf(site, out, log, navigator, cache=not no_cache, jobs=jobs, page_timeout=page_timeout)
+    build_pdf(
+        site,
+        out,
+        log,
+        navigator,
+        cache=not no_cache,
+        jobs=jobs,
+        page_timeout=page_timeout,
+        page_refs=page_refs,
+    )
 
 
 @cli.command("handout")

@@ -47,6 +47,7 @@ def build_pdf(
     cache: bool = True,
     jobs: int | None = None,
     page_timeout: float | None = PAGE_TIMEOUT,
+    page_refs: bool = False,
 ) -> Path:
     out = output_path(out, "-o", root, inputs=(navigator,))
     if cache:
@@ -55,10 +56,12 @@ def build_pdf(
     warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
     with Workers(run, warm_up, page_timeout) as workers:
         workers.start(1 if warm else jobs)  # a rebuild usually renders one part
-        return _build(root, out, log, navigator, cache, workers, jobs)
+        return _build(root, out, log, navigator, cache, workers, jobs, page_refs)
 
 
-def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Workers, jobs: int) -> Path:
+def _build(
+    root, out: Path, log: BuildLog, navigator, cache: bool, workers: Workers, jobs: int, page_refs: bool
+) -> Path:
     log.stage("model")
     log.progress("pdf: reading the sources")
     site = build_model(root, log.add)
@@ -74,7 +77,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
         store.mkdir(parents=True, exist_ok=True)
         log.stage("html and render")
         log.progress("pdf: writing HTML")
-        planned = plan_units(site, info, linker, log.warn)
+        planned = plan_units(site, info, linker, log.warn, page_refs)
         units, metas, rendered = _render_all(site, planned, store, log, workers, jobs)
         for unit, meta in zip(units, metas, strict=True):
             for url, reason in meta["refused"]:

@@ -19,9 +19,11 @@ from urllib.parse import quote
 from .. import STYLES
 from ..html.document import cover_html, head_html, toc_headings, toc_html
 from ..html.hrefs import Linker
+from ..html.pagerefs import KINDS, PageRefs, ref_text
 from ..html.release import DocInfo
 from ..html.writer import HtmlWriter
 from ..model import Block, Heading, Page, Site, Source
+from .assemble import text_width
 from .raster import Raster, StampedImages
 
 PART_CHARS = 16_000  # Markdown characters (about 5 pages) after which a section heading starts a part
@@ -36,6 +38,21 @@ FRONT_CSS = (
     "nav.toc a { padding-right: 3em; }"
     "nav.toc .te { display: inline-block; width: 0; height: 1em; }"
 )
+
+
+def pageref_css(site: Site) -> str:
+    """The boxes after internal links that assemble.py draws page numbers into (html/pagerefs.py): as
+    wide as the page numbers are likely to be in the stamping font, one em high so that the stamp knows
+    the font size. The digits are estimated from the sources (about 2,500 Markdown characters a page,
+    plus the front matter and each chapter's last page), so that the sample's refs leave no room for a
+    third digit; a number that turns out wider is squeezed into its box."""
+    pages = 3 + len(site.pages) + sum(len(page.body) for page in site.pages) // 2500
+    widest = int("8" * len(str(pages)))
+    widths = "".join(
+        f".pageref.{name} {{ width: {text_width(ref_text(style, widest), 1):.2f}em; }}"
+        for style, name in KINDS.items()
+    )
+    return ".pageref { display: inline-block; height: 1em; }" + widths
 
 
 def placeholder(heading: Heading) -> str:
@@ -94,12 +111,14 @@ def _key(html: str, images: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> Iterator[Unit]:
+def plan_units(site: Site, info: DocInfo, linker: Linker, warn, page_refs: bool = False) -> Iterator[Unit]:
     """The front matter first, then the parts of every page in document order, each as soon as its HTML
-    is written (so that rendering an edited part can start before the rest is written)."""
+    is written (so that rendering an edited part can start before the rest is written). An index's links
+    get boxes for their page numbers, and with `page_refs` every internal link does."""
     images = StampedImages()
-    writer = HtmlWriter(site, linker, images, warn)
+    writer = HtmlWriter(site, linker, images, warn, PageRefs(body=page_refs, slots=True))
     sheets = _stylesheets()
+    refs_css = pageref_css(site)
     toc = toc_headings(site)
     front = (
         head_html(info.title, sheets, part_css("Contents") + FRONT_CSS)
@@ -114,7 +133,7 @@ def plan_units(site: Site, info: DocInfo, linker: Linker, warn) -> Iterator[Unit
         for n, part in enumerate(blocks):
             images.start_part()
             body = writer.render_page(page, part, title=n == 0)
-            html = head_html(page.title, sheets, part_css(page.title)) + body + "</body></html>\n"
+            html = head_html(page.title, sheets, part_css(page.title) + refs_css) + body + "</body></html>\n"
             label = page.path + (f" (part {n + 1})" if len(blocks) > 1 else "")
             line = part[0].line if part else page.body_line
             key = _key(html, images.used)
