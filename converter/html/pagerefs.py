@@ -52,12 +52,18 @@ class PageRefs:
 
     def after(self, page: Page, link: Link, n: int, target: Heading) -> str:
         """What follows the page's n-th link, which jumps to `target`: a word joiner (the number stays on
-        the link's line) and the number's box; nothing for a link inside the section it leads to, such as
-        a section's own permalink line, since the reader is already there."""
-        index = is_index(page)
-        if not (index or self.body) or not self.inside(target) or own_section(page, link) is target:
+        the link's line) and the number's box. An entry under an index letter gets ", 57", any other link
+        " (p. 57)"; nothing for a link inside the section it leads to, such as a section's own permalink
+        line, since the reader is already there."""
+        section = own_section(page, link)
+        if section is target or not self.inside(target):
             return ""
-        style = "i" if index else "p"
+        if section is not None and index_letter(section):
+            style = "i"
+        elif self.body or is_index(page):
+            style = "p"
+        else:
+            return ""
         if self.slots:
             box = f'id="{SLOT}{style}-{n}-{esc(target.doc_id)}"'
         else:
