@@ -20,6 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
+from converter.html.document import toc_headings
 from converter.model import Source
 from converter.pdf.fetcher import SafeFetcher
 from converter.pipeline import build_model
@@ -261,8 +262,7 @@ def it_numbers_the_contents_with_the_pages_the_bookmarks_point_to(built):
     root, out, _ = built
     reader = PdfReader(out)
     pairs = contents_numbers(reader)
-    titles = [h for h in build_model(root).headings if h.level <= 3]
-    assert len(pairs) == len(titles)
+    assert len(pairs) == len(toc_headings(build_model(root)))
     assert all(number == page for number, page in pairs)
     bookmark_pages = sorted({page + 1 for _, _, page in outline(reader)})
     assert {number for number, _ in pairs} <= set(bookmark_pages)
@@ -468,7 +468,7 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     assert all(target is not None for _, kind, target in annotations if kind == "dest")
     assert [u for _, kind, u in annotations if kind == "uri" and names_document_content(site, u)] == []
     pairs = contents_numbers(reader)
-    assert len(pairs) == len([h for h in site.headings if h.level <= 3 and h.scope == 0])
+    assert len(pairs) == len(toc_headings(site))
     assert all(number == page for number, page in pairs)
     return reader, result.stderr
 
