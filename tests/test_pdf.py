@@ -3,6 +3,8 @@ navigator, metadata), never by bytes; on a small site built here, and on aix-202
 
 from __future__ import annotations
 
+import io
+import os
 import socket
 import textwrap
 from pathlib import Path
@@ -11,11 +13,14 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import write_site
+from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
+from converter.errors import AixError
 from converter.pdf.fetcher import SafeFetcher
+from converter.pdf.fonts import font_file
 from converter.pipeline import build_model
 from converter.transforms.links import names_document_content
 
@@ -187,6 +192,12 @@ def expected_depths(levels: list[int]) -> list[int]:
     return depths
 
 
+def stamped(font) -> bool:
+    """Whether a font is the one the merge stamps with: the body font's own, as a simple TrueType font."""
+    name = str(font.get("/BaseFont", "")).split("+")[-1]
+    return font.get("/Subtype") == "/TrueType" and name.startswith("LiberationSans")
+
+
 def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
     """(stamped page number, page the entry's link jumps to) for each contents entry."""
     dests = reader.named_destinations
@@ -197,11 +208,7 @@ def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
         numbers: list[tuple[str, float, float]] = []
 
         def visit(text, cm, tm, font, size, numbers=numbers):
-            if (
-                text.strip().isdigit()
-                and font is not None
-                and font.get("/BaseFont", "").startswith("/Helvetica")
-            ):
+            if text.strip().isdigit() and font is not None and stamped(font):
                 numbers.append((text.strip(), tm[4], tm[5]))
 
         page.extract_text(visitor_text=visit)
@@ -306,6 +313,53 @@ def it_writes_the_metadata(built):
         assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
 
 
+def fonts_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every font the pages use, with the descendants of composite fonts."""
+    found = {}
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            for each in [font, *font.get("/DescendantFonts", [])]:
+                found[each.objgen] = each
+    return list(found.values())
+
+
+def it_stamps_in_the_embedded_body_font_and_says_a_true_version(built):
+    _, out, _ = built
+    assert out.read_bytes()[:8] == b"%PDF-1.7"  # the parts' version; transparency and XMP need 1.4
+    with pikepdf.open(out) as pdf:
+        fonts = fonts_of(pdf)
+        unembedded = [
+            str(f.BaseFont)
+            for f in fonts
+            if f.Subtype != "/Type0"
+            and not {"/FontFile", "/FontFile2", "/FontFile3"} & set(f.FontDescriptor.keys())
+        ]
+        assert unembedded == []
+        footer = pdf.pages[2].Resources.Font.AixR
+        assert stamped(footer) and footer.Encoding == "/WinAnsiEncoding"
+        program = TTFont(io.BytesIO(footer.FontDescriptor.FontFile2.read_bytes()))
+        scale = 1000 / program["head"].unitsPerEm
+        advance = {c: program["hmtx"][program.getBestCmap()[ord(c)]][0] * scale for c in "0123456789 /(p.)"}
+        widths = {chr(footer.FirstChar + i): float(w) for i, w in enumerate(footer.Widths)}
+        assert all(abs(widths[c] - advance[c]) < 0.5 for c in advance)  # the drawn font's own metrics
+
+
+def it_refuses_a_stamp_font_that_is_missing_or_outside_the_system_fonts(built, tmp_path, monkeypatch):
+    root, _, _ = built
+    monkeypatch.setattr("converter.pdf.fonts.FAMILY", "No Such Family")
+    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(tmp_path / "a.pdf"), "--no-cache"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1].startswith("error: the font No Such Family:regular")
+    monkeypatch.undo()
+    fake = tmp_path / "bin" / "fc-match"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nprintf 'Liberation Sans\\n{tmp_path}/evil.ttf'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    with pytest.raises(AixError, match="not a TrueType file among the system fonts"):
+        font_file("Liberation Sans", bold=False)
+
+
 def it_shows_a_placeholder_for_a_missing_image_and_warns_with_file_and_line(built):
     _, out, stderr = built
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
@@ -323,7 +377,7 @@ def it_embeds_the_images_and_finds_a_glyph_for_every_character(built):
     diagrams = [i for i in images if i.Width == 400 and i.ColorSpace == "/DeviceRGB"]
     assert len(diagrams) == 1  # the diagram once (beside its alpha mask); the other images are emoji
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "✅" in text and "❌" in text and "数据投毒" in text
+    assert "✅" in text and "❌" in text and "数据投毒" in text.replace("\n", "")  # CJK breaks anywhere
     assert "0 missing glyphs" in stderr and ".notdef" not in stderr
 
 

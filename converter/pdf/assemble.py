@@ -20,12 +20,12 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, String
 from ..html.release import DocInfo
 from ..model import Heading
 from ..urlpolicy import refused_scheme
+from .fonts import StampFont, stamp_font
 from .raster import image_key
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
-TOC_SIZE = 10  # the contents' font size (styles/aix.css)
-WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
+TOC_SIZE = 10  # the contents' font size (styles/print.css)
 
 
 @dataclass
@@ -45,14 +45,14 @@ class Merged:
     navigator_internal: int = 0
     sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
 
+    def version(self) -> str:
+        """The header's version: the newest of the parts and the navigator, at least 1.4 (transparency, XMP)."""
+        return max(["1.4", *(pdf.pdf_version for pdf in self.sources)])
+
     def close(self) -> None:
         for pdf in self.sources:
             pdf.close()
         self.pdf.close()
-
-
-def text_width(text: str, size: float) -> float:
-    return sum(WIDTHS.get(c, 556) for c in text) * size / 1000
 
 
 def merge(
@@ -194,7 +194,9 @@ def _page_number(dest: Array, index_of: dict) -> int:
     return index_of[dest[0].objgen] + 1
 
 
-def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict[int, list[bytes]]:
+def _contents_numbers(
+    placed, toc: list[Heading], dests, index_of: dict, fonts: dict[bytes, StampFont]
+) -> dict[int, list[bytes]]:
     """For each contents page, the drawing of its leaders and page numbers: a dotted line (round dots
     on a 3 pt grid, so that they line up from entry to entry) from the end of the entry's text to its
     page number, set flush right at the entry's right edge on the baseline of its last line."""
@@ -212,7 +214,7 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
         number = str(_page_number(dests[h.doc_id], index_of))
         font = b"/AixB" if h.level == 1 else b"/AixR"
         right = entry[1][2]
-        x = right - text_width(number, TOC_SIZE)
+        x = right - fonts[font].width(number, TOC_SIZE)
         start, stop = (x_end // 3 + 1) * 3 + 1.5, x - 4
         leader = b""
         if stop > start:
@@ -253,21 +255,12 @@ def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) ->
 
 
 def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
-    regular = out.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    bold = out.make_indirect(
-        Dictionary(
-            Type=Name.Font,
-            Subtype=Name.Type1,
-            BaseFont=Name("/Helvetica-Bold"),
-            Encoding=Name.WinAnsiEncoding,
-        )
-    )
+    stamp_fonts = {b"/AixR": stamp_font(), b"/AixB": stamp_font(bold=True)}
+    regular, bold = (font.embed(out) for font in stamp_fonts.values())
     index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
     total = len(out.pages)
     meta_of = dict(placed)
-    slots = _contents_numbers(placed, toc, dests, index_of)
+    slots = _contents_numbers(placed, toc, dests, index_of, stamp_fonts)
     for index, page in enumerate(out.pages):
         if index in skip:
             continue  # the navigator, as it is
@@ -284,7 +277,7 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
             continue  # the cover has no footer
         width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
         footer = f"{index + 1} / {total}"
-        x = (width - text_width(footer, 8)) / 2
+        x = (width - stamp_fonts[b"/AixR"].width(footer, 8)) / 2
         stamp = pictures
         if index > 0:
             stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())

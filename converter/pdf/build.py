@@ -105,7 +105,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
             f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
         )
         buffer = io.BytesIO()
-        merged.pdf.save(buffer)
+        merged.pdf.save(buffer, min_version=merged.version())
         merged.close()
         try:
             write_atomic(out, buffer.getvalue())
