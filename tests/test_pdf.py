@@ -159,6 +159,13 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return rows
 
 
+def chapters(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """The bookmarks after those of the cover, navigator and contents: the document's headings."""
+    rows = outline(reader)
+    front = next(i for i, (_, title, _) in enumerate(rows) if title == "Contents") + 1
+    return rows[front:]
+
+
 def links(reader: PdfReader) -> list[tuple[int, str, object]]:
     """(page index, 'uri' or 'dest', URI or destination page index) of every link annotation."""
     dests = reader.named_destinations
@@ -227,10 +234,22 @@ def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
 def it_nests_bookmarks_by_heading_level_with_the_heading_text(built):
     root, out, _ = built
     site = build_model(root)
-    rows = outline(PdfReader(out))
+    rows = chapters(PdfReader(out))
     assert [title for _, title, _ in rows] == [h.text for h in site.headings]
     assert [depth for depth, _, _ in rows] == expected_depths([h.level for h in site.headings])
     assert max(depth for depth, _, _ in rows) == 3
+
+
+def it_bookmarks_the_cover_navigator_and_contents_first(built):
+    _, out, _ = built
+    assert outline(PdfReader(out))[:3] == [(1, "Cover", 0), (1, "Navigator", 1), (1, "Contents", 2)]
+
+
+def it_writes_no_link_area_without_width_or_height(built):
+    _, out, _ = built
+    with pikepdf.open(out) as pdf:
+        rects = [[float(v) for v in a.Rect] for page in pdf.pages for a in page.obj.get("/Annots", [])]
+    assert rects and all(abs(x2 - x1) > 0.01 and abs(y2 - y1) > 0.01 for x1, y1, x2, y2 in rects)
 
 
 def it_makes_every_link_a_jump_to_a_page_or_an_external_uri(built):
@@ -292,7 +311,7 @@ def it_starts_with_a_cover_and_each_chapter_on_a_new_page_with_running_header_an
     reader = PdfReader(out)
     cover = reader.pages[0].extract_text()
     assert "Test Exchange" in cover and "Test Authors" in cover and "version 9.9" in cover
-    titles = [(title, page) for depth, title, page in outline(reader) if depth == 1]
+    titles = [(title, page) for depth, title, page in chapters(reader) if depth == 1]
     assert len({page for _, page in titles}) == len(titles)  # each chapter on its own page
     total = len(reader.pages)
     for title, page in titles:
@@ -508,7 +527,7 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     assert "0 missing glyphs" in result.stderr and ".notdef" not in result.stderr
     site = build_model(root)
     reader = PdfReader(out)
-    rows = outline(reader)
+    rows = chapters(reader)
     assert [title for _, title, _ in rows] == [h.text for h in site.headings]
     assert [depth for depth, _, _ in rows] == expected_depths([h.level for h in site.headings])
     annotations = links(reader)

@@ -92,10 +92,11 @@ def merge(
         append(part)
 
     dests = _destinations(out, placed)
+    _drop_empty_links(out)
     _link_placeholders(out, dests, merged)
     for index in nav_pages:
         _link_navigator(out.pages[index], dests, nav_target, merged)
-    _outline(out, headings, dests)
+    _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, len(front.meta["pages"])))
     _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
     merged.pages = len(out.pages)
     names = Array()
@@ -177,8 +178,35 @@ def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> No
             merged.navigator_external.append(url)
 
 
-def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array]) -> None:
+def _front_bookmarks(cover_pages: int, nav_pages: range, front_pages: int) -> list[tuple[str, int]]:
+    """(title, page index) of the pages before the first chapter: they have no heading of their own."""
+    marks = [("Cover", 0)]
+    if nav_pages:
+        marks.append(("Navigator", nav_pages.start))
+    if front_pages > cover_pages:
+        marks.append(("Contents", cover_pages + len(nav_pages)))
+    return marks
+
+
+def _drop_empty_links(out: pikepdf.Pdf) -> None:
+    """Link areas without width or height: WeasyPrint writes one for an empty inline box inside a link
+    (the contents' end markers, a break at a line's end); no one can click them, and the link has its
+    real area beside them."""
+    for page in out.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        keep = Array()
+        for annot in annots:
+            x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
+            if annot.get("/Subtype") != Name.Link or (abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01):
+                keep.append(annot)
+        page.obj.Annots = keep
+
+
+def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array], front) -> None:
     with out.open_outline() as outline:
+        outline.root.extend(OutlineItem(title, index) for title, index in front)
         stack: list[tuple[int, OutlineItem]] = []
         for h in headings:
             if h.doc_id not in dests:
