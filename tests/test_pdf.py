@@ -96,11 +96,14 @@ NAVIGATOR_LINKS = [
 ]
 
 
-def make_navigator(path: Path, urls: list[str]) -> None:
+def make_navigator(path: Path, urls: list[str], size=(842, 595), rects=None) -> None:
     """A one-page vector navigator whose boxes link to the website, like the real one."""
+    rects = rects or [(40 + 260 * i, 400, 240 + 260 * i, 500) for i in range(len(urls))]
     pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(842, 595))
-    ops = b"".join(b"0.2 0.4 0.8 rg %d 400 200 100 re f\n" % (40 + 260 * i) for i in range(len(urls)))
+    page = pdf.add_blank_page(page_size=size)
+    ops = b"".join(
+        b"0.2 0.4 0.8 rg %d %d %d %d re f\n" % (x1, y1, x2 - x1, y2 - y1) for x1, y1, x2, y2 in rects
+    )
     page.obj.Contents = pdf.make_stream(ops)
     page.obj.Annots = pdf.make_indirect(
         pikepdf.Array(
@@ -108,11 +111,11 @@ def make_navigator(path: Path, urls: list[str]) -> None:
                 pikepdf.Dictionary(
                     Type=pikepdf.Name.Annot,
                     Subtype=pikepdf.Name.Link,
-                    Rect=[40 + 260 * i, 400, 240 + 260 * i, 500],
+                    Rect=list(rect),
                     A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(url)),
                 )
             )
-            for i, url in enumerate(urls)
+            for url, rect in zip(urls, rects, strict=True)
         )
     )
     pdf.save(path)
@@ -292,7 +295,7 @@ def it_places_the_navigator_as_a_vector_page_whose_boxes_jump_inside(built):
     _, out, stderr = built
     reader = PdfReader(out)
     nav = reader.pages[1]
-    assert float(nav.mediabox.width) == 842 and not nav.images  # the page itself, not a picture of it
+    assert round(float(nav.mediabox.width)) == 842 and not nav.images  # the page itself, not a picture of it
     rows = [row for row in links(reader) if row[0] == 1]
     pages = {title: page for _, title, page in outline(reader)}
     assert rows == [
@@ -304,6 +307,37 @@ def it_places_the_navigator_as_a_vector_page_whose_boxes_jump_inside(built):
         "2 links jump inside, 1 stay external" in stderr
         and "https://example.org/not-in-the-document" in stderr
     )
+
+
+def it_scales_a_navigator_larger_than_the_paper_onto_it_and_drops_boxes_outside(tmp_path):
+    root = make_sample(tmp_path / "site")
+    inside, partly, outside = (100, 600, 300, 700), (800, 100, 950, 200), (898, 218, 1013, 253)
+    make_navigator(
+        root / "static" / "nav.pdf",
+        [NAVIGATOR_LINKS[0], NAVIGATOR_LINKS[2], NAVIGATOR_LINKS[2], "https://wiki.example/x"],
+        size=(892.8, 822.24),
+        rects=[inside, (400, 300, 500, 400), partly, outside],
+    )
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        nav = pdf.pages[1]
+        width, height = (float(v) for v in nav.mediabox[2:])
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape shows it larger than portrait
+        rects = [[float(v) for v in annot.Rect] for annot in nav.obj.Annots]
+        scale = (height - 2 * 18) / 822.24  # the height limits it, inside the 18 pt margin
+        dx, dy = (width - 892.8 * scale) / 2, 18
+        x1, y1, x2, y2 = inside
+        assert len(rects) == 3
+        assert rects[0] == pytest.approx([dx + x1 * scale, dy + y1 * scale, dx + x2 * scale, dy + y2 * scale])
+        assert rects[2][2] == pytest.approx(dx + 892.8 * scale, abs=0.01)  # cut at its page's edge
+        assert all(0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height for x1, y1, x2, y2 in rects)
+        form = nav.Resources.XObject.AixNav
+        assert form.Subtype == "/Form" and [float(v) for v in form.BBox] == [0, 0, 892.8, 822.24]
+    assert "1 links jump inside, 2 stay external (1 distinct):" in result.stderr
+    assert f"    {NAVIGATOR_LINKS[2]} (2 boxes)\n" in result.stderr
+    assert "navigator boxes outside its page, dropped: 1:\n    https://wiki.example/x" in result.stderr
 
 
 def it_starts_with_a_cover_and_each_chapter_on_a_new_page_with_running_header_and_footer(built):

@@ -25,6 +25,7 @@ from .raster import image_key
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
+NAV_MARGIN = 18.0  # points around the navigator on its paper (as on the navigator handout)
 TOC_SIZE = 10  # the contents' font size (styles/print.css)
 
 
@@ -43,6 +44,7 @@ class Merged:
     dangling: list[str] = field(default_factory=list)
     navigator_external: list[str] = field(default_factory=list)
     navigator_internal: int = 0
+    navigator_dropped: list[str] = field(default_factory=list)  # boxes outside the navigator's page
     sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
 
     def version(self) -> str:
@@ -94,7 +96,9 @@ def merge(
     dests = _destinations(out, placed)
     _drop_empty_links(out)
     _link_placeholders(out, dests, merged)
+    paper = (front.meta["pages"][0]["width"], front.meta["pages"][0]["height"])
     for index in nav_pages:
+        merged.navigator_dropped += _fit_navigator(out, out.pages[index], paper)
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, len(front.meta["pages"])))
     _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
@@ -147,6 +151,53 @@ def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged
                 merged.external_links += 1
             keep.append(annot)
         page.obj.Annots = keep
+
+
+def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, float]) -> list[str]:
+    """The navigator scaled onto the paper, portrait or landscape, whichever shows it larger, centred
+    within a margin: its content as a Form XObject (clipped to its page), its link boxes moved with it.
+    Boxes wholly outside its page go (their URLs are returned); boxes partly outside are cut to it."""
+    x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+    width, height = x1 - x0, y1 - y0
+    scale, (paper_w, paper_h) = max(
+        (min((w - 2 * NAV_MARGIN) / width, (h - 2 * NAV_MARGIN) / height), (w, h))
+        for w, h in (paper, paper[::-1])
+    )
+    dx, dy = (paper_w - width * scale) / 2 - x0 * scale, (paper_h - height * scale) / 2 - y0 * scale
+    page.contents_coalesce()
+    form = page.obj.Contents  # the page's own drawing becomes the form, which clips to its box
+    form.Type, form.Subtype = Name.XObject, Name.Form
+    form.BBox = Array([x0, y0, x1, y1])
+    form.Resources = page.obj.get("/Resources", Dictionary())
+    if "/Group" in page.obj:
+        form.Group = page.obj.Group
+    page.obj.Resources = Dictionary(XObject=Dictionary(AixNav=form))
+    page.obj.Contents = out.make_stream(
+        b"q %.5f 0 0 %.5f %.3f %.3f cm /AixNav Do Q\n" % (scale, scale, dx, dy)
+    )
+    page.obj.MediaBox = Array([0, 0, paper_w, paper_h])
+    for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+        if box in page.obj:
+            del page.obj[box]
+
+    def moved(points):
+        return [v * scale + (dy if i % 2 else dx) for i, v in enumerate(points)]
+
+    keep, dropped = Array(), []
+    for annot in page.obj.get("/Annots", Array()):
+        ax1, ay1, ax2, ay2 = (float(v) for v in annot.Rect)
+        left, right = max(min(ax1, ax2), x0), min(max(ax1, ax2), x1)
+        bottom, top = max(min(ay1, ay2), y0), min(max(ay1, ay2), y1)
+        if left >= right or bottom >= top:
+            uri = annot.get("/A", Dictionary()).get("/URI")
+            dropped.append("a box without a web link" if uri is None else str(uri))
+            continue
+        annot.Rect = Array(moved([left, bottom, right, top]))
+        if "/QuadPoints" in annot:
+            annot.QuadPoints = Array(moved([float(v) for v in annot.QuadPoints]))
+        keep.append(annot)
+    page.obj.Annots = keep
+    return dropped
 
 
 def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> None:

@@ -10,6 +10,7 @@ import io
 import json
 import os
 import tempfile
+from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
@@ -130,12 +131,22 @@ def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: in
         f"  time: {log.timings()}",
     ]
     if info.navigator is not None:
+        external = Counter(merged.navigator_external)
+        distinct = f" ({len(external)} distinct)" if len(external) < len(merged.navigator_external) else ""
         lines.append(
             f"  navigator {info.navigator.name}: {merged.navigator_internal} links jump inside, "
-            f"{len(merged.navigator_external)} stay external" + (":" if merged.navigator_external else "")
+            f"{len(merged.navigator_external)} stay external{distinct}" + (":" if external else "")
         )
-        lines += [f"    {url}" for url in dict.fromkeys(merged.navigator_external)]
+        lines += _counted(external)
+        if merged.navigator_dropped:
+            lines.append(f"  navigator boxes outside its page, dropped: {len(merged.navigator_dropped)}:")
+            lines += _counted(Counter(merged.navigator_dropped))
     return lines
+
+
+def _counted(urls: Counter) -> list[str]:
+    """One line per address, with how many boxes link to it when there are several."""
+    return [f"    {url}" + (f" ({n} boxes)" if n > 1 else "") for url, n in urls.items()]
 
 
 def _check_navigator(path: Path | None) -> None:
