@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
+import subprocess
 import textwrap
 from pathlib import Path
 
+import lxml.html
 import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import write_site
 from fontTools.ttLib import TTFont
+from pdf_measure import characters_per_line
 from PIL import Image
 from pypdf import PdfReader
 
@@ -571,7 +575,44 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     pairs = contents_numbers(reader)
     assert len(pairs) == len([h for h in site.headings if h.level <= 3 and h.scope == 0])
     assert all(number == page for number, page in pairs)
+    check_print(root, out, reader)
     return reader, result.stderr
+
+
+def check_print(root: Path, out: Path, reader: PdfReader) -> None:
+    """What issue 11 asks of the page: a readable measure, labels kept with their text, every font
+    embedded, a true version, no empty link areas, the navigator on the paper, the front bookmarked."""
+    measure = characters_per_line(out)
+    assert 60 <= measure["q1"] <= measure["q3"] <= 90, measure
+    assert stranded_labels(root, out, out.parent) == []
+    assert outline(reader)[:3] == [(1, "Cover", 0), (1, "Navigator", 1), (1, "Contents", 2)]
+    with pikepdf.open(out) as pdf:
+        assert pdf.pdf_version >= "1.4"
+        embedded = {"/FontFile", "/FontFile2", "/FontFile3"}
+        assert all(embedded & set(f.FontDescriptor.keys()) for f in fonts_of(pdf) if f.Subtype != "/Type0")
+        for page in pdf.pages:
+            width, height = (float(v) for v in page.mediabox[2:])
+            for annot in page.obj.get("/Annots", []):
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                (left, right), (bottom, top) = sorted((x1, x2)), sorted((y1, y2))
+                assert 0 <= left < right - 0.01 < width and 0 <= bottom < top - 0.01 < height
+
+
+def stranded_labels(root: Path, pdf: Path, tmp: Path) -> list[tuple[int, str]]:
+    """(page, label) of each page whose last line is a bold label paragraph ("Objective"), in the
+    reading order pdftotext gives (pypdf's puts the running header and footer last)."""
+    result = CliRunner().invoke(cli, ["html", str(root), "-o", str(tmp / "html"), "-q"])
+    assert result.exit_code == 0, result.output
+    document = lxml.html.parse(str(tmp / "html" / "index.html"))
+    labels = {" ".join(p.text_content().split()) for p in document.xpath('//p[@class="label"]')}
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    stranded = []
+    for number, page in enumerate(text.split("\f"), 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"\d+ / \d+", line)]
+        if body and body[-1] in labels:
+            stranded.append((number, body[-1]))
+    return stranded
 
 
 def it_builds_the_sample_release(sample, tmp_path):
@@ -590,7 +631,12 @@ def it_builds_the_full_release_with_every_link_landing(corpus, tmp_path):
         corpus / "aix-2026", tmp_path / "aix-2026.pdf", ["--navigator", str(navigator)]
     )
     navigator_jumps = [row for row in links(reader) if row[0] == 1 and row[1] == "dest"]
-    assert len(navigator_jumps) >= 30 and "33 links jump inside" in stderr
+    assert len(navigator_jumps) >= 30 and "33 links jump inside, 8 stay external (3 distinct)" in stderr
+    assert "navigator boxes outside its page, dropped: 3:" in stderr  # three boxes beyond its right edge
+    assert (round(float(reader.pages[1].mediabox.width)), round(float(reader.pages[1].mediabox.height))) == (
+        842,
+        595,
+    )
     assert len(reader.pages) > 200
 
 
