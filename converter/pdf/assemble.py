@@ -31,8 +31,11 @@ TOC_SIZE = 10  # the contents' font size (styles/print.css)
 
 @dataclass
 class Part:
+    """Pages of one rendered PDF (all of them when `pages` is None), with the renderer's metadata."""
+
     pdf: Path
     meta: dict
+    pages: list[int] | None = None
 
 
 @dataclass
@@ -58,7 +61,7 @@ class Merged:
 
 
 def merge(
-    front: Part,
+    front: Part | list[Part],
     parts: list[Part],
     navigator: Path | None,
     headings: list[Heading],
@@ -66,42 +69,50 @@ def merge(
     nav_target,
     images: dict[str, Path] | None = None,
 ) -> Merged:
-    """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
+    """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
+    inside the document, or None."""
     out = pikepdf.new()
     merged = Merged(out)
-    opened = merged.sources
+    opened: dict[Path, pikepdf.Pdf] = {}
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
 
-    def append(part: Part, first: int = 0, last: int | None = None) -> None:
-        src = pikepdf.open(part.pdf)
-        opened.append(src)
-        for i in range(first, len(src.pages) if last is None else last):
-            out.pages.append(src.pages[i])
-            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+    def append(part: Part, keep=lambda i: True) -> None:
+        if part.pdf not in opened:
+            opened[part.pdf] = pikepdf.open(part.pdf)
+            merged.sources.append(opened[part.pdf])
+        src = opened[part.pdf]
+        for i in range(len(src.pages)) if part.pages is None else part.pages:
+            if keep(i):
+                out.pages.append(src.pages[i])
+                placed.append((len(out.pages) - 1, part.meta["pages"][i]))
 
-    cover_pages = _cover_pages(front.meta)
-    append(front, 0, cover_pages)
+    fronts = front if isinstance(front, list) else [front]
+    cover_pages = _cover_pages(fronts[0].meta)
+    for part in fronts:
+        append(part, lambda i: i < cover_pages)
     nav_pages = range(0)
     if navigator is not None:
         nav = pikepdf.open(navigator)
-        opened.append(nav)
+        merged.sources.append(nav)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
-    append(front, cover_pages)
+    for part in fronts:
+        append(part, lambda i: i >= cover_pages)
+    front_end = len(out.pages)
     for part in parts:
         append(part)
 
     dests = _destinations(out, placed)
     _drop_empty_links(out)
     _link_placeholders(out, dests, merged)
-    paper = (front.meta["pages"][0]["width"], front.meta["pages"][0]["height"])
+    paper = (fronts[0].meta["pages"][0]["width"], fronts[0].meta["pages"][0]["height"])
     for index in nav_pages:
         merged.navigator_dropped += _fit_navigator(out, out.pages[index], paper)
         _link_navigator(out.pages[index], dests, nav_target, merged)
-    _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, len(front.meta["pages"])))
-    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
+    _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, front_end))
+    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, merged.sources))
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
@@ -229,12 +240,12 @@ def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> No
             merged.navigator_external.append(url)
 
 
-def _front_bookmarks(cover_pages: int, nav_pages: range, front_pages: int) -> list[tuple[str, int]]:
+def _front_bookmarks(cover_pages: int, nav_pages: range, front_end: int) -> list[tuple[str, int]]:
     """(title, page index) of the pages before the first chapter: they have no heading of their own."""
     marks = [("Cover", 0)]
     if nav_pages:
         marks.append(("Navigator", nav_pages.start))
-    if front_pages > cover_pages:
+    if front_end > cover_pages + len(nav_pages):
         marks.append(("Contents", cover_pages + len(nav_pages)))
     return marks
 
