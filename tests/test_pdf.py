@@ -3,6 +3,8 @@ navigator, metadata), never by bytes; on a small site built here, and on aix-202
 
 from __future__ import annotations
 
+import io
+import os
 import re
 import shutil
 import socket
@@ -11,18 +13,23 @@ import sys
 import textwrap
 from pathlib import Path
 
+import lxml.html
 import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import write_site
+from fontTools.ttLib import TTFont
+from pdf_measure import characters_per_line
 from pdf_pages import page_fill
 from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
+from converter.errors import AixError
 from converter.html.document import toc_headings
 from converter.model import Source
 from converter.pdf.fetcher import SafeFetcher
+from converter.pdf.fonts import font_file, stamp_font
 from converter.pipeline import build_model
 from converter.transforms.links import names_document_content
 
@@ -98,11 +105,14 @@ NAVIGATOR_LINKS = [
 ]
 
 
-def make_navigator(path: Path, urls: list[str]) -> None:
+def make_navigator(path: Path, urls: list[str], size=(842, 595), rects=None) -> None:
     """A one-page vector navigator whose boxes link to the website, like the real one."""
+    rects = rects or [(40 + 260 * i, 400, 240 + 260 * i, 500) for i in range(len(urls))]
     pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(842, 595))
-    ops = b"".join(b"0.2 0.4 0.8 rg %d 400 200 100 re f\n" % (40 + 260 * i) for i in range(len(urls)))
+    page = pdf.add_blank_page(page_size=size)
+    ops = b"".join(
+        b"0.2 0.4 0.8 rg %d %d %d %d re f\n" % (x1, y1, x2 - x1, y2 - y1) for x1, y1, x2, y2 in rects
+    )
     page.obj.Contents = pdf.make_stream(ops)
     page.obj.Annots = pdf.make_indirect(
         pikepdf.Array(
@@ -110,11 +120,11 @@ def make_navigator(path: Path, urls: list[str]) -> None:
                 pikepdf.Dictionary(
                     Type=pikepdf.Name.Annot,
                     Subtype=pikepdf.Name.Link,
-                    Rect=[40 + 260 * i, 400, 240 + 260 * i, 500],
+                    Rect=list(rect),
                     A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(url)),
                 )
             )
-            for i, url in enumerate(urls)
+            for url, rect in zip(urls, rects, strict=True)
         )
     )
     pdf.save(path)
@@ -161,6 +171,13 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
     return rows
 
 
+def chapters(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """The bookmarks after those of the cover, navigator and contents: the document's headings."""
+    rows = outline(reader)
+    front = next(i for i, (_, title, _) in enumerate(rows) if title == "Contents") + 1
+    return rows[front:]
+
+
 def links(reader: PdfReader) -> list[tuple[int, str, object]]:
     """(page index, 'uri' or 'dest', URI or destination page index) of every link annotation."""
     dests = reader.named_destinations
@@ -194,6 +211,12 @@ def expected_depths(levels: list[int]) -> list[int]:
     return depths
 
 
+def stamped(font) -> bool:
+    """Whether a font is the one the merge stamps with: the body font's own, as a simple TrueType font."""
+    name = str(font.get("/BaseFont", "")).split("+")[-1]
+    return font.get("/Subtype") == "/TrueType" and name.startswith("LiberationSans")
+
+
 def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
     """(stamped page number, page the entry's link jumps to) for each contents entry."""
     dests = reader.named_destinations
@@ -204,11 +227,7 @@ def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
         numbers: list[tuple[str, float, float]] = []
 
         def visit(text, cm, tm, font, size, numbers=numbers):
-            if (
-                text.strip().isdigit()
-                and font is not None
-                and font.get("/BaseFont", "").startswith("/Helvetica")
-            ):
+            if text.strip().isdigit() and font is not None and stamped(font):
                 numbers.append((text.strip(), tm[4], tm[5]))
 
         page.extract_text(visitor_text=visit)
@@ -227,10 +246,22 @@ def contents_numbers(reader: PdfReader) -> list[tuple[int, int]]:
 def it_nests_bookmarks_by_heading_level_with_the_heading_text(built):
     root, out, _ = built
     site = build_model(root)
-    rows = outline(PdfReader(out))
+    rows = chapters(PdfReader(out))
     assert [title for _, title, _ in rows] == [h.text for h in site.headings]
     assert [depth for depth, _, _ in rows] == expected_depths([h.level for h in site.headings])
     assert max(depth for depth, _, _ in rows) == 3
+
+
+def it_bookmarks_the_cover_navigator_and_contents_first(built):
+    _, out, _ = built
+    assert outline(PdfReader(out))[:3] == [(1, "Cover", 0), (1, "Navigator", 1), (1, "Contents", 2)]
+
+
+def it_writes_no_link_area_without_width_or_height(built):
+    _, out, _ = built
+    with pikepdf.open(out) as pdf:
+        rects = [[float(v) for v in a.Rect] for page in pdf.pages for a in page.obj.get("/Annots", [])]
+    assert rects and all(abs(x2 - x1) > 0.01 and abs(y2 - y1) > 0.01 for x1, y1, x2, y2 in rects)
 
 
 def it_makes_every_link_a_jump_to_a_page_or_an_external_uri(built):
@@ -272,7 +303,7 @@ def it_places_the_navigator_as_a_vector_page_whose_boxes_jump_inside(built):
     _, out, stderr = built
     reader = PdfReader(out)
     nav = reader.pages[1]
-    assert float(nav.mediabox.width) == 842 and not nav.images  # the page itself, not a picture of it
+    assert round(float(nav.mediabox.width)) == 842 and not nav.images  # the page itself, not a picture of it
     rows = [row for row in links(reader) if row[0] == 1]
     pages = {title: page for _, title, page in outline(reader)}
     assert rows == [
@@ -286,12 +317,42 @@ def it_places_the_navigator_as_a_vector_page_whose_boxes_jump_inside(built):
     )
 
 
+def it_scales_a_navigator_larger_than_the_paper_onto_it_and_drops_boxes_outside(tmp_path):
+    root = make_sample(tmp_path / "site")
+    inside, partly, outside = (100, 600, 300, 700), (800, 100, 950, 200), (898, 218, 1013, 253)
+    make_navigator(
+        root / "static" / "nav.pdf",
+        [NAVIGATOR_LINKS[0], NAVIGATOR_LINKS[2], NAVIGATOR_LINKS[2], "https://wiki.example/x"],
+        size=(892.8, 822.24),
+        rects=[inside, (400, 300, 500, 400), partly, outside],
+    )
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        nav = pdf.pages[1]
+        width, height = (float(v) for v in nav.mediabox[2:])
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape shows it larger than portrait
+        rects = [[float(v) for v in annot.Rect] for annot in nav.obj.Annots]
+        scale = (height - 2 * 18) / 822.24  # the height limits it, inside the 18 pt margin
+        dx, dy = (width - 892.8 * scale) / 2, 18
+        x1, y1, x2, y2 = inside
+        assert len(rects) == 3
+        assert rects[0] == pytest.approx([dx + x1 * scale, dy + y1 * scale, dx + x2 * scale, dy + y2 * scale])
+        assert rects[2][2] == pytest.approx(dx + 892.8 * scale, abs=0.01)  # cut at its page's edge
+        assert all(0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height for x1, y1, x2, y2 in rects)
+        form = nav.Resources.XObject.AixNav
+        assert form.Subtype == "/Form" and [float(v) for v in form.BBox] == [0, 0, 892.8, 822.24]
+    assert "1 links jump inside, 2 stay external (1 addresses, 1 repeated):" in result.stderr
+    assert "navigator boxes outside its page, dropped: 1:\n    https://wiki.example/x" in result.stderr
+
+
 def it_starts_with_a_cover_and_each_chapter_on_a_new_page_with_running_header_and_footer(built):
     root, out, _ = built
     reader = PdfReader(out)
     cover = reader.pages[0].extract_text()
     assert "Test Exchange" in cover and "Test Authors" in cover and "version 9.9" in cover
-    titles = [(title, page) for depth, title, page in outline(reader) if depth == 1]
+    titles = [(title, page) for depth, title, page in chapters(reader) if depth == 1]
     assert len({page for _, page in titles}) == len(titles)  # each chapter on its own page
     total = len(reader.pages)
     for title, page in titles:
@@ -312,6 +373,55 @@ def it_writes_the_metadata(built):
         assert pdf.Root.PageMode == pikepdf.Name.UseOutlines
 
 
+def fonts_of(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every font the pages use, with the descendants of composite fonts."""
+    found = {}
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            for each in [font, *font.get("/DescendantFonts", [])]:
+                found[each.objgen] = each
+    return list(found.values())
+
+
+def it_stamps_in_the_embedded_body_font_and_says_a_true_version(built):
+    _, out, _ = built
+    assert out.read_bytes()[:8] == b"%PDF-1.7"  # the parts' version; transparency and XMP need 1.4
+    with pikepdf.open(out) as pdf:
+        fonts = fonts_of(pdf)
+        unembedded = [
+            str(f.BaseFont)
+            for f in fonts
+            if f.Subtype != "/Type0"
+            and not {"/FontFile", "/FontFile2", "/FontFile3"} & set(f.FontDescriptor.keys())
+        ]
+        assert unembedded == []
+        footer = pdf.pages[2].Resources.Font.AixR
+        assert stamped(footer) and footer.Encoding == "/WinAnsiEncoding"
+        program = TTFont(io.BytesIO(footer.FontDescriptor.FontFile2.read_bytes()))
+        scale = 1000 / program["head"].unitsPerEm
+        advance = {c: program["hmtx"][program.getBestCmap()[ord(c)]][0] * scale for c in "0123456789 /(p.)"}
+        widths = {chr(footer.FirstChar + i): float(w) for i, w in enumerate(footer.Widths)}
+        assert all(abs(widths[c] - advance[c]) < 0.5 for c in advance)  # the drawn font's own metrics
+
+
+def it_refuses_a_stamp_font_that_is_missing_or_outside_the_system_fonts(built, tmp_path, monkeypatch):
+    root, _, _ = built
+    stamp_font.cache_clear()
+    monkeypatch.setattr("converter.pdf.fonts.FAMILY", "No Such Family")
+    result = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(tmp_path / "a.pdf"), "--no-cache"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1].startswith("error: the font No Such Family:regular")
+    monkeypatch.undo()
+    stamp_font.cache_clear()
+    fake = tmp_path / "bin" / "fc-match"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\nprintf 'Liberation Sans\\n{tmp_path}/evil.ttf'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:{os.environ['PATH']}")
+    with pytest.raises(AixError, match="not a TrueType file among the system fonts"):
+        font_file("Liberation Sans", bold=False)
+
+
 def it_shows_a_placeholder_for_a_missing_image_and_warns_with_file_and_line(built):
     _, out, stderr = built
     text = "".join(page.extract_text() for page in PdfReader(out).pages)
@@ -329,7 +439,7 @@ def it_embeds_the_images_and_finds_a_glyph_for_every_character(built):
     diagrams = [i for i in images if i.Width == 400 and i.ColorSpace == "/DeviceRGB"]
     assert len(diagrams) == 1  # the diagram once (beside its alpha mask); the other images are emoji
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "✅" in text and "❌" in text and "数据投毒" in text
+    assert "✅" in text and "❌" in text and "数据投毒" in text.replace("\n", "")  # CJK breaks anywhere
     assert "0 missing glyphs" in stderr and ".notdef" not in stderr
 
 
@@ -460,7 +570,7 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     assert "0 missing glyphs" in result.stderr and ".notdef" not in result.stderr
     site = build_model(root)
     reader = PdfReader(out)
-    rows = outline(reader)
+    rows = chapters(reader)
     assert [title for _, title, _ in rows] == [h.text for h in site.headings]
     assert [depth for depth, _, _ in rows] == expected_depths([h.level for h in site.headings])
     annotations = links(reader)
@@ -470,7 +580,44 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     pairs = contents_numbers(reader)
     assert len(pairs) == len(toc_headings(site))
     assert all(number == page for number, page in pairs)
+    check_print(root, out, reader)
     return reader, result.stderr
+
+
+def check_print(root: Path, out: Path, reader: PdfReader) -> None:
+    """What issue 11 asks of the page: a readable measure, labels kept with their text, every font
+    embedded, a true version, no empty link areas, the navigator on the paper, the front bookmarked."""
+    measure = characters_per_line(out)
+    assert 60 <= measure["q1"] <= measure["q3"] <= 90, measure
+    assert stranded_labels(root, out, out.parent) == []
+    assert outline(reader)[:3] == [(1, "Cover", 0), (1, "Navigator", 1), (1, "Contents", 2)]
+    with pikepdf.open(out) as pdf:
+        assert pdf.pdf_version >= "1.4"
+        embedded = {"/FontFile", "/FontFile2", "/FontFile3"}
+        assert all(embedded & set(f.FontDescriptor.keys()) for f in fonts_of(pdf) if f.Subtype != "/Type0")
+        for page in pdf.pages:
+            width, height = (float(v) for v in page.mediabox[2:])
+            for annot in page.obj.get("/Annots", []):
+                x1, y1, x2, y2 = (float(v) for v in annot.Rect)
+                (left, right), (bottom, top) = sorted((x1, x2)), sorted((y1, y2))
+                assert 0 <= left < right - 0.01 < width and 0 <= bottom < top - 0.01 < height
+
+
+def stranded_labels(root: Path, pdf: Path, tmp: Path) -> list[tuple[int, str]]:
+    """(page, label) of each page whose last line is a bold label paragraph ("Objective"), in the
+    reading order pdftotext gives (pypdf's puts the running header and footer last)."""
+    result = CliRunner().invoke(cli, ["html", str(root), "-o", str(tmp / "html"), "-q"])
+    assert result.exit_code == 0, result.output
+    document = lxml.html.parse(str(tmp / "html" / "index.html"))
+    labels = {" ".join(p.text_content().split()) for p in document.xpath('//p[@class="label"]')}
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    stranded = []
+    for number, page in enumerate(text.split("\f"), 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"\d+ / \d+", line)]
+        if body and body[-1] in labels:
+            stranded.append((number, body[-1]))
+    return stranded
 
 
 def it_builds_the_sample_release(sample, tmp_path):
@@ -489,7 +636,15 @@ def it_builds_the_full_release_with_every_link_landing(corpus, tmp_path):
         corpus / "aix-2026", tmp_path / "aix-2026.pdf", ["--navigator", str(navigator)]
     )
     navigator_jumps = [row for row in links(reader) if row[0] == 1 and row[1] == "dest"]
-    assert len(navigator_jumps) >= 30 and "33 links jump inside" in stderr
+    assert (
+        len(navigator_jumps) >= 30
+        and "33 links jump inside, 8 stay external (3 addresses, 5 repeated)" in stderr
+    )
+    assert "navigator boxes outside its page, dropped: 3:" in stderr  # three boxes beyond its right edge
+    assert (round(float(reader.pages[1].mediabox.width)), round(float(reader.pages[1].mediabox.height))) == (
+        842,
+        595,
+    )
     assert len(reader.pages) > 200
     # chapters flow: no page under 40% full but a chapter's last (the front matter ends a chapter too)
     site = build_model(corpus / "aix-2026")

@@ -117,7 +117,8 @@ class HtmlWriter:
     def block_paragraph(self, tok: Token) -> str:
         if tok.get("_loose"):
             return f"{self.render(tok['children'])}\n"  # Hugo's page has it in no <p> (markdown._mark_loose)
-        return f"<p>{self.render(tok['children'])}</p>\n"
+        label = ' class="label"' if _is_label(tok["children"]) else ""
+        return f"<p{label}>{self.render(tok['children'])}</p>\n"
 
     def block_block_text(self, tok: Token) -> str:
         return self.render(tok["children"])
@@ -266,6 +267,13 @@ class HtmlWriter:
                 self.warn(image.source, "missing-image", image_problem(self.site, self.page, image))
             return src
         return None  # other URLs (poster, background, cite, ...) are not followed
+
+
+def _is_label(children: list[Token]) -> bool:
+    """A paragraph that is only bold text ("**Objective**", "**Controls**:"), a label for what follows:
+    print keeps it on the page of what it introduces."""
+    rest = [c for c in children if not (c["type"] == "text" and not c["raw"].strip(" :"))]
+    return len(rest) == 1 and rest[0]["type"] == "strong"
 
 
 def _task(children: list[Token]) -> tuple[str, list[Token]] | None:

@@ -21,13 +21,14 @@ from ..html.pagerefs import SLOT, ref_text, slot_target
 from ..html.release import DocInfo
 from ..model import Heading
 from ..urlpolicy import refused_scheme
+from .fonts import StampFont, stamp_font
 from .raster import image_key
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
-TOC_SIZE = 10  # the contents' font size (styles/aix.css)
+NAV_MARGIN = 18.0  # points around the navigator on its paper (as on the navigator handout)
+TOC_SIZE = 10  # the contents' font size (styles/print.css)
 TEXT_GRAY = b"0.106"  # the text colour #1b1b1b (styles/aix.css)
-WIDTHS = {c: 556 for c in "0123456789p"} | dict.fromkeys(" /,.", 278) | dict.fromkeys("()", 333)  # Helvetica
 
 
 @dataclass
@@ -48,16 +49,17 @@ class Merged:
     dangling: list[str] = field(default_factory=list)
     navigator_external: list[str] = field(default_factory=list)
     navigator_internal: int = 0
+    navigator_dropped: list[str] = field(default_factory=list)  # boxes outside the navigator's page
     sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
+
+    def version(self) -> str:
+        """The header's version: the newest of the parts and the navigator, at least 1.4 (transparency, XMP)."""
+        return max(["1.4", *(pdf.pdf_version for pdf in self.sources)])
 
     def close(self) -> None:
         for pdf in self.sources:
             pdf.close()
         self.pdf.close()
-
-
-def text_width(text: str, size: float) -> float:
-    return sum(WIDTHS.get(c, 556) for c in text) * size / 1000
 
 
 def merge(
@@ -100,14 +102,18 @@ def merge(
         nav_pages = range(start, len(out.pages))
     for part in fronts:
         append(part, lambda i: i >= cover_pages)
+    front_end = len(out.pages)
     for part in parts:
         append(part)
 
     dests = _destinations(out, placed)
+    _drop_empty_links(out)
     _link_placeholders(out, dests, merged)
+    paper = (fronts[0].meta["pages"][0]["width"], fronts[0].meta["pages"][0]["height"])
     for index in nav_pages:
+        merged.navigator_dropped += _fit_navigator(out, out.pages[index], paper)
         _link_navigator(out.pages[index], dests, nav_target, merged)
-    _outline(out, headings, dests)
+    _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, front_end))
     _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, merged.sources))
     merged.pages = len(out.pages)
     names = Array()
@@ -160,6 +166,53 @@ def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged
         page.obj.Annots = keep
 
 
+def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, float]) -> list[str]:
+    """The navigator scaled onto the paper, portrait or landscape, whichever shows it larger, centred
+    within a margin: its content as a Form XObject (clipped to its page), its link boxes moved with it.
+    Boxes wholly outside its page go (their URLs are returned); boxes partly outside are cut to it."""
+    x0, y0, x1, y1 = (float(v) for v in page.cropbox)
+    width, height = x1 - x0, y1 - y0
+    scale, (paper_w, paper_h) = max(
+        (min((w - 2 * NAV_MARGIN) / width, (h - 2 * NAV_MARGIN) / height), (w, h))
+        for w, h in (paper, paper[::-1])
+    )
+    dx, dy = (paper_w - width * scale) / 2 - x0 * scale, (paper_h - height * scale) / 2 - y0 * scale
+    page.contents_coalesce()
+    form = page.obj.Contents  # the page's own drawing becomes the form, which clips to its box
+    form.Type, form.Subtype = Name.XObject, Name.Form
+    form.BBox = Array([x0, y0, x1, y1])
+    form.Resources = page.obj.get("/Resources", Dictionary())
+    if "/Group" in page.obj:
+        form.Group = page.obj.Group
+    page.obj.Resources = Dictionary(XObject=Dictionary(AixNav=form))
+    page.obj.Contents = out.make_stream(
+        b"q %.5f 0 0 %.5f %.3f %.3f cm /AixNav Do Q\n" % (scale, scale, dx, dy)
+    )
+    page.obj.MediaBox = Array([0, 0, paper_w, paper_h])
+    for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+        if box in page.obj:
+            del page.obj[box]
+
+    def moved(points):
+        return [v * scale + (dy if i % 2 else dx) for i, v in enumerate(points)]
+
+    keep, dropped = Array(), []
+    for annot in page.obj.get("/Annots", Array()):
+        ax1, ay1, ax2, ay2 = (float(v) for v in annot.Rect)
+        left, right = max(min(ax1, ax2), x0), min(max(ax1, ax2), x1)
+        bottom, top = max(min(ay1, ay2), y0), min(max(ay1, ay2), y1)
+        if left >= right or bottom >= top:
+            uri = annot.get("/A", Dictionary()).get("/URI")
+            dropped.append("a box without a web link" if uri is None else str(uri))
+            continue
+        annot.Rect = Array(moved([left, bottom, right, top]))
+        if "/QuadPoints" in annot:
+            annot.QuadPoints = Array(moved([float(v) for v in annot.QuadPoints]))
+        keep.append(annot)
+    page.obj.Annots = keep
+    return dropped
+
+
 def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> None:
     """The navigator's boxes: a jump where they name the document, else a web link the URL policy allows,
     else no action at all (no script, launch, remote file or form action, no page or box open actions)."""
@@ -189,8 +242,35 @@ def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> No
             merged.navigator_external.append(url)
 
 
-def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array]) -> None:
+def _front_bookmarks(cover_pages: int, nav_pages: range, front_end: int) -> list[tuple[str, int]]:
+    """(title, page index) of the pages before the first chapter: they have no heading of their own."""
+    marks = [("Cover", 0)]
+    if nav_pages:
+        marks.append(("Navigator", nav_pages.start))
+    if front_end > cover_pages + len(nav_pages):
+        marks.append(("Contents", cover_pages + len(nav_pages)))
+    return marks
+
+
+def _drop_empty_links(out: pikepdf.Pdf) -> None:
+    """Link areas without width or height: WeasyPrint writes one for an empty inline box inside a link
+    (the contents' end markers, a break at a line's end); no one can click them, and the link has its
+    real area beside them."""
+    for page in out.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        keep = Array()
+        for annot in annots:
+            x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
+            if annot.get("/Subtype") != Name.Link or (abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01):
+                keep.append(annot)
+        page.obj.Annots = keep
+
+
+def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array], front) -> None:
     with out.open_outline() as outline:
+        outline.root.extend(OutlineItem(title, index) for title, index in front)
         stack: list[tuple[int, OutlineItem]] = []
         for h in headings:
             if h.doc_id not in dests:
@@ -206,7 +286,9 @@ def _page_number(dest: Array, index_of: dict) -> int:
     return index_of[dest[0].objgen] + 1
 
 
-def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict[int, list[bytes]]:
+def _contents_numbers(
+    placed, toc: list[Heading], dests, index_of: dict, fonts: dict[bytes, StampFont]
+) -> dict[int, list[bytes]]:
     """For each contents page, the drawing of its leaders and page numbers: a dotted line (round dots
     on a 3 pt grid, so that they line up from entry to entry) from the end of the entry's text to its
     page number, set flush right at the entry's right edge on the baseline of its last line."""
@@ -224,7 +306,7 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
         number = str(_page_number(dests[h.doc_id], index_of))
         font = b"/AixB" if h.level == 1 else b"/AixR"
         right = entry[1][2]
-        x = right - text_width(number, TOC_SIZE)
+        x = right - fonts[font].width(number, TOC_SIZE)
         start, stop = (x_end // 3 + 1) * 3 + 1.5, x - 4
         leader = b""
         if stop > start:
@@ -239,7 +321,7 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
     return drawn
 
 
-def _page_refs(placed, dests, index_of: dict) -> dict[int, list[bytes]]:
+def _page_refs(placed, dests, index_of: dict, font: StampFont) -> dict[int, list[bytes]]:
     """For each page, its internal links' page numbers (html/pagerefs.py), each drawn into the box
     reserved after its link, on that box's baseline at the font size of its line (the box is 1 em high),
     squeezed if a number is wider than the box. An index's ", 57" starts at the link; the text's
@@ -254,7 +336,7 @@ def _page_refs(placed, dests, index_of: dict) -> dict[int, list[bytes]]:
             style, target = slot
             text = ref_text(style, _page_number(dests[target], index_of))
             size = top - baseline
-            width = text_width(text, size)
+            width = font.width(text, size)
             squeeze = min(100.0, 100 * (x2 - x1) / width) if width else 100.0
             x = x1 if style == "i" else max(x1, x2 - width)
             drawn.setdefault(index, []).append(
@@ -290,22 +372,13 @@ def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) ->
 
 
 def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
-    regular = out.make_indirect(
-        Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
-    )
-    bold = out.make_indirect(
-        Dictionary(
-            Type=Name.Font,
-            Subtype=Name.Type1,
-            BaseFont=Name("/Helvetica-Bold"),
-            Encoding=Name.WinAnsiEncoding,
-        )
-    )
+    stamp_fonts = {b"/AixR": stamp_font(), b"/AixB": stamp_font(bold=True)}
+    regular, bold = (font.embed(out) for font in stamp_fonts.values())
     index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
     total = len(out.pages)
     meta_of = dict(placed)
-    slots = _contents_numbers(placed, toc, dests, index_of)
-    for index, refs in _page_refs(placed, dests, index_of).items():
+    slots = _contents_numbers(placed, toc, dests, index_of, stamp_fonts)
+    for index, refs in _page_refs(placed, dests, index_of, stamp_fonts[b"/AixR"]).items():
         slots.setdefault(index, []).extend(refs)
     for index, page in enumerate(out.pages):
         if index in skip:
@@ -323,7 +396,7 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
             continue  # the cover has no footer
         width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
         footer = f"{index + 1} / {total}"
-        x = (width - text_width(footer, 8)) / 2
+        x = (width - stamp_fonts[b"/AixR"].width(footer, 8)) / 2
         stamp = pictures
         if index > 0:
             stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())

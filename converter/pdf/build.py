@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -144,7 +145,7 @@ def _build(
         f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
     )
     buffer = io.BytesIO()
-    merged.pdf.save(buffer)
+    merged.pdf.save(buffer, min_version=merged.version())
     merged.close()
     try:
         write_atomic(out, buffer.getvalue())
@@ -218,7 +219,15 @@ def _report(out, size, merged, linker: Linker, log: BuildLog, info, chapters: li
             + (":" if external else "")
         )
         lines += [f"    {url}" for url in external]
+        if merged.navigator_dropped:
+            lines.append(f"  navigator boxes outside its page, dropped: {len(merged.navigator_dropped)}:")
+            lines += _counted(Counter(merged.navigator_dropped))
     return lines
+
+
+def _counted(urls: Counter) -> list[str]:
+    """One line per address, with how many boxes link to it when there are several."""
+    return [f"    {url}" + (f" ({n} boxes)" if n > 1 else "") for url, n in urls.items()]
 
 
 def _check_navigator(path: Path | None) -> None:

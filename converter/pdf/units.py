@@ -26,7 +26,7 @@ from ..html.pagerefs import KINDS, PageRefs, ref_text
 from ..html.release import DocInfo
 from ..html.writer import HtmlWriter
 from ..model import Heading, Site, Source
-from .assemble import text_width
+from .fonts import stamp_font
 from .raster import Raster, StampedImages
 
 CACHE_VERSION = "aix-pdf-2"
@@ -54,7 +54,7 @@ def pageref_css(site: Site) -> str:
     pages = 3 + len(site.pages) + sum(len(page.body) for page in site.pages) // 2500
     widest = int("8" * len(str(pages)))
     widths = "".join(
-        f".pageref.{name} {{ width: {text_width(ref_text(style, widest), 1):.2f}em; }}"
+        f".pageref.{name} {{ width: {stamp_font().width(ref_text(style, widest), 1):.2f}em; }}"
         for style, name in KINDS.items()
     )
     return ".pageref { display: inline-block; height: 1em; }" + widths
