@@ -18,6 +18,8 @@ from typing import Any
 
 from .errors import AixError
 
+Node = dict[str, Any]  # a node of pandoc's JSON AST: {"t": type, "c": content}
+
 TIMEOUT = 300  # seconds; a 150-page document takes about half a second
 
 

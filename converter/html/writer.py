@@ -9,10 +9,10 @@ writer reads the model only: links and images, those of raw HTML too, are the on
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from ..hugo.markdown import plain_text
-from ..model import Heading, Image, Link, Page, Site
+from ..hugo.typographer import shown
+from ..model import Heading, Image, Link, Page, Site, Token
 from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
 from .sanitize import Sanitizer
@@ -20,8 +20,6 @@ from .shortcodes import Shortcodes
 from .text import esc, text_of
 
 __all__ = ["HtmlWriter", "ImagePolicy", "esc"]
-
-Token = dict[str, Any]
 
 
 class ImagePolicy:
@@ -162,7 +160,7 @@ class HtmlWriter:
 
     # inline
     def inline_text(self, tok: Token) -> str:
-        return text_of(tok.get("typo", tok["raw"]))  # as goldmark's Typographer prints it, when it is on
+        return text_of(shown(tok))
 
     def inline_emphasis(self, tok: Token) -> str:
         return f"<em>{self.render(tok['children'])}</em>"

@@ -24,14 +24,13 @@ Every token keeps the offset where it starts (``_pos``), so that the model knows
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from mistune import list_parser
 from mistune.block_parser import BlockParser, _parse_block_quote_line
 from mistune.core import BlockState
 from mistune.util import expand_leading_tab, expand_tab
 
-Token = dict[str, Any]
+from ..model import Token
 
 
 class PositionedState(BlockState):

@@ -21,13 +21,13 @@ from urllib.parse import unquote, urljoin
 from ..hugo.markdown import plain_text
 from ..hugo.pages import html_refs
 from ..model import Link, Page, Site, Source
+from ..pandoc import Node
 from ..transforms.images import is_file
 from ..transforms.links import resolve, site_path, split_url
 from . import rawhtml
 from . import styles as S
 from .bookmarks import BookmarkNames, unit_marker
 
-Node = dict[str, Any]
 NO_ATTR: list[Any] = ["", [], []]
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".emf", ".wmf"}
 BR = re.compile(r"^<br\s*/?>$", re.I)

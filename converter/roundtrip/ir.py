@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 from urllib.parse import unquote
 
+from ..pandoc import Node
 from . import styles as S
 
 OBJECT = "\ufffc"  # an image's place in the text
@@ -84,8 +85,6 @@ def plain(pieces: tuple[Piece, ...] | list[Piece]) -> str:
 
 
 # -- the IR of a pandoc AST, as pandoc's docx writer and reader.py together would give it ----------------------
-
-Node = dict[str, Any]
 
 
 def ast_ir(blocks: list[Node]) -> list[IR]:

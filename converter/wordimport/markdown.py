@@ -11,11 +11,10 @@ otherwise read a character as markup. One method per node type, chosen by the no
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..mdescape import BREAK, Inline, escape_lines
+from ..pandoc import Node
 
-Node = dict[str, Any]
 HR = "-" * 38  # the thematic break the hand-kept Markdown uses
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..pandoc import Node
 from ..transforms.anchors import IdFactory
 from .prepare import HR_MARK, LIST_MARKER, SPACE_MARK
 
-Node = dict[str, Any]
 BLOCKS = {
     "Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList", "BulletList",
     "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div",
