@@ -23,6 +23,11 @@ Node = dict[str, Any]  # a node of pandoc's JSON AST: {"t": type, "c": content}
 TIMEOUT = 300  # seconds; a 150-page document takes about half a second
 
 
+def type_and_content(node: Node) -> tuple[str, Any]:
+    """A node's type and its content, None for the types that have none (Space, LineBreak, HorizontalRule)."""
+    return node["t"], node.get("c")
+
+
 @functools.cache
 def path() -> str:
     """The pandoc executable: pypandoc-binary's bundled copy, else the one pypandoc finds."""

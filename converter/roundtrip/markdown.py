@@ -282,7 +282,9 @@ def formatted(items: list[Piece], style: HouseStyle, in_link: bool = False) -> l
     pending = ""
     for index, (text, marks) in enumerate(items):
         alt = next((m[4:] for m in marks if m.startswith("img:")), None)
-        current = sets[index] if sets[index] is not None else set(stack)
+        current = sets[index]
+        if current is None:  # blank: what is open stays open
+            current = set(stack)
         k = 0
         while k < len(stack) and stack[k] in current:
             k += 1

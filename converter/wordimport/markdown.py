@@ -290,7 +290,8 @@ def _normalize(inlines: list[Node]) -> list[Node]:
             inner = _normalize(node["c"])
             if t == "Strong":  # **a **b** c** reads back as one span: flatten
                 inner = [n for x in inner for n in (x["c"] if x["t"] == "Strong" else [x])]
-            lead, trail = [], []
+            lead: list[Node] = []
+            trail: list[Node] = []
             while inner and inner[0]["t"] in ("Space", "SoftBreak", "LineBreak"):
                 lead.append(inner.pop(0))
             while inner and inner[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):
