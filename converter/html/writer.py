@@ -9,12 +9,14 @@ writer reads the model only: links and images, those of raw HTML too, are the on
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 
 from ..hugo.markdown import plain_text
 from ..hugo.typographer import shown
-from ..model import Heading, Image, Link, Page, Site, Token
+from ..model import Block, Heading, Image, Link, Page, Site, Token
 from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
+from .pagerefs import PageRefs
 from .sanitize import Sanitizer
 from .shortcodes import Shortcodes
 from .text import esc, text_of
@@ -38,8 +40,11 @@ class ImagePolicy:
 class HtmlWriter:
     """Renders the pages of a site; one instance per output document."""
 
-    def __init__(self, site: Site, linker: Linker, images: ImagePolicy, warn: Warn):
+    def __init__(
+        self, site: Site, linker: Linker, images: ImagePolicy, warn: Warn, page_refs: PageRefs | None = None
+    ):
         self.site = site
+        self.page_refs = page_refs
         self.linker = linker
         self.images = images
         self.warn = warn
@@ -50,16 +55,35 @@ class HtmlWriter:
 
     # pages
     def render_page(self, page: Page, blocks: list | None = None, title: bool = True) -> str:
-        """A page as a chapter; `blocks` renders a part of it (the PDF renders long pages in parts)."""
+        """A page as a chapter; `blocks` renders a part of it (a handout shows sections of pages)."""
         self.page = page
         self.raw = Sanitizer(self._raw_url)
-        out = [f'<section class="chapter" data-page="{esc(page.path)}">']
+        out = [self.chapter_tag(page)]
         if title:
             out.append(self.title(page.headings[0]))
         out.append(self.render([b.token for b in (page.blocks if blocks is None else blocks)]))
         out.append(self.raw.finish())
         out.append("</section>\n")
         return "".join(out)
+
+    def chapter_tag(self, page: Page, extra_class: str = "") -> str:
+        return f'<section class="chapter{extra_class}" data-page="{esc(page.path)}">'
+
+    def page_pieces(self, page: Page) -> Iterator[tuple[str, Block]]:
+        """The page's body (without its title) cut wherever its raw HTML is balanced, each piece with its
+        first block: a piece is whole top-level elements, so the PDF can lay out from any piece on."""
+        self.page = page
+        self.raw = Sanitizer(self._raw_url)
+        pending: list[str] = []
+        first: Block | None = None
+        for block in page.blocks:
+            pending.append(self.render([block.token]))
+            first = first or block
+            if not self.raw.open and not self.raw.suppressing:
+                yield "".join(pending), first
+                pending, first = [], None
+        if first is not None:
+            yield "".join(pending) + self.raw.finish(), first
 
     def title(self, heading: Heading) -> str:
         return f'<h1 class="title" id="{esc(heading.doc_id)}">{esc(heading.text)}</h1>\n'
@@ -188,13 +212,17 @@ class HtmlWriter:
         return self.shortcodes.render(tok)
 
     def inline_link(self, tok: Token) -> str:
-        href = self.href(self.page.links[tok["_link"]])
+        link = self.page.links[tok["_link"]]
+        found = self.linker.follow(link)
         inner = self.render(tok.get("children") or [])
-        if href is None:
+        if found.href is None:
             return inner  # an unsafe URL: the text stays, the link goes
         title = tok["attrs"].get("title")
         title_attr = f' title="{esc(title)}"' if title else ""
-        return f'<a href="{esc(href)}"{title_attr}>{inner}</a>'
+        ref = ""
+        if self.page_refs is not None and found.heading is not None:
+            ref = self.page_refs.after(self.page, link, tok["_link"], found.heading)
+        return f'<a href="{esc(found.href)}"{title_attr}>{inner}</a>{ref}'
 
     def inline_image(self, tok: Token) -> str:
         """An image; with a title, the image and the title as its caption, as hextra's image hook shows it

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
+from ..html.pagerefs import SLOT, ref_text, slot_target
 from ..html.release import DocInfo
 from ..model import Heading
 from ..urlpolicy import refused_scheme
@@ -25,13 +26,17 @@ from .raster import image_key
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
 TOC_SIZE = 10  # the contents' font size (styles/aix.css)
-WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
+TEXT_GRAY = b"0.106"  # the text colour #1b1b1b (styles/aix.css)
+WIDTHS = {c: 556 for c in "0123456789p"} | dict.fromkeys(" /,.", 278) | dict.fromkeys("()", 333)  # Helvetica
 
 
 @dataclass
 class Part:
+    """Pages of one rendered PDF (all of them when `pages` is None), with the renderer's metadata."""
+
     pdf: Path
     meta: dict
+    pages: list[int] | None = None
 
 
 @dataclass
@@ -56,7 +61,7 @@ def text_width(text: str, size: float) -> float:
 
 
 def merge(
-    front: Part,
+    front: Part | list[Part],
     parts: list[Part],
     navigator: Path | None,
     headings: list[Heading],
@@ -64,30 +69,37 @@ def merge(
     nav_target,
     images: dict[str, Path] | None = None,
 ) -> Merged:
-    """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
+    """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
+    inside the document, or None."""
     out = pikepdf.new()
     merged = Merged(out)
-    opened = merged.sources
+    opened: dict[Path, pikepdf.Pdf] = {}
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
 
-    def append(part: Part, first: int = 0, last: int | None = None) -> None:
-        src = pikepdf.open(part.pdf)
-        opened.append(src)
-        for i in range(first, len(src.pages) if last is None else last):
-            out.pages.append(src.pages[i])
-            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+    def append(part: Part, keep=lambda i: True) -> None:
+        if part.pdf not in opened:
+            opened[part.pdf] = pikepdf.open(part.pdf)
+            merged.sources.append(opened[part.pdf])
+        src = opened[part.pdf]
+        for i in range(len(src.pages)) if part.pages is None else part.pages:
+            if keep(i):
+                out.pages.append(src.pages[i])
+                placed.append((len(out.pages) - 1, part.meta["pages"][i]))
 
-    cover_pages = _cover_pages(front.meta)
-    append(front, 0, cover_pages)
+    fronts = front if isinstance(front, list) else [front]
+    cover_pages = _cover_pages(fronts[0].meta)
+    for part in fronts:
+        append(part, lambda i: i < cover_pages)
     nav_pages = range(0)
     if navigator is not None:
         nav = pikepdf.open(navigator)
-        opened.append(nav)
+        merged.sources.append(nav)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
-    append(front, cover_pages)
+    for part in fronts:
+        append(part, lambda i: i >= cover_pages)
     for part in parts:
         append(part)
 
@@ -96,7 +108,7 @@ def merge(
     for index in nav_pages:
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests)
-    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
+    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, merged.sources))
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
@@ -120,7 +132,7 @@ def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str,
     for index, meta in placed:
         page = out.pages[index].obj
         for name, (x1, y1, _x2, _y2) in meta["anchors"].items():
-            if name not in dests and not name.startswith(("te-", "toc-", "img-")):
+            if name not in dests and not name.startswith(("te-", "toc-", "img-", SLOT)):
                 dests[name] = Array([page, Name.XYZ, x1, y1, 0])
     return dests
 
@@ -227,6 +239,31 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
     return drawn
 
 
+def _page_refs(placed, dests, index_of: dict) -> dict[int, list[bytes]]:
+    """For each page, its internal links' page numbers (html/pagerefs.py), each drawn into the box
+    reserved after its link, on that box's baseline at the font size of its line (the box is 1 em high),
+    squeezed if a number is wider than the box. An index's ", 57" starts at the link; the text's
+    " (p. 57)" ends at the box's end, so that the room a short number leaves reads as a word space before
+    it rather than as a gap before the punctuation after it."""
+    drawn: dict[int, list[bytes]] = {}
+    for index, meta in placed:
+        for name, (x1, top, x2, baseline) in meta["anchors"].items():
+            slot = slot_target(name)
+            if slot is None or slot[1] not in dests:
+                continue
+            style, target = slot
+            text = ref_text(style, _page_number(dests[target], index_of))
+            size = top - baseline
+            width = text_width(text, size)
+            squeeze = min(100.0, 100 * (x2 - x1) / width) if width else 100.0
+            x = x1 if style == "i" else max(x1, x2 - width)
+            drawn.setdefault(index, []).append(
+                b"q %s g BT /AixR %.2f Tf %.1f Tz %.2f %.2f Td (%s) Tj ET Q\n"
+                % (TEXT_GRAY, size, squeeze, x, baseline, text.encode())
+            )
+    return drawn
+
+
 def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str, pikepdf.Object]:
     """Each converted image, copied into the merged PDF once."""
     objects = {}
@@ -268,6 +305,8 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
     total = len(out.pages)
     meta_of = dict(placed)
     slots = _contents_numbers(placed, toc, dests, index_of)
+    for index, refs in _page_refs(placed, dests, index_of).items():
+        slots.setdefault(index, []).extend(refs)
     for index, page in enumerate(out.pages):
         if index in skip:
             continue  # the navigator, as it is
