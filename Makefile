@@ -29,9 +29,10 @@ check: $(BIN)/aix ## Check the sample sources: links, anchors, redirects, number
 test: $(BIN)/aix ## Run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(BIN)/aix ## ruff check and format check
+lint: $(BIN)/aix ## ruff check and format check; mypy on converter/
 	$(BIN)/ruff check converter tests tools
 	$(BIN)/ruff format --check converter tests tools
+	$(BIN)/mypy
 
 bench: $(BIN)/aix ## Benchmarks on ../shared/corpus, with the peers measured in the same run
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium)

@@ -99,11 +99,11 @@ def write_all(files: list[tuple[Path, str | None]]) -> None:
                 os.fsync(f.fileno())
             if mode is not None:
                 os.chmod(tmp, mode)
-        for path, tmp, old in staged:
-            if tmp is None:
+        for path, temporary, old in staged:
+            if temporary is None:
                 path.unlink()
             else:
-                os.replace(tmp, path)
+                os.replace(temporary, path)
             done.append((path, old))
     except BaseException:
         for path, old in reversed(done):
@@ -111,9 +111,9 @@ def write_all(files: list[tuple[Path, str | None]]) -> None:
                 path.unlink(missing_ok=True)
             else:
                 write_atomic(path, old)
-        for _path, tmp, _old in staged:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+        for _path, temporary, _old in staged:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
         raise
 
 

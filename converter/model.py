@@ -50,7 +50,11 @@ class Heading:
     doc_id: str = ""  # unique in the whole document (transforms/unique_ids.py): the Hugo id, or page-prefixed when repeated
 
 
-LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail", "unsafe"]
+Token = dict[str, Any]  # a mistune token: {"type": ..., "children": [...]}, with our "_line" and "_pos"
+
+
+LinkKind = Literal["go", "docs", "anchor", "relative", "site", "external", "mail", "unsafe", "invalid"]
+LinkOrigin = Literal["markdown", "html", "shortcode", "reference", "autolink"]
 
 
 @dataclass(slots=True)
@@ -58,8 +62,10 @@ class Link:
     url: str  # as written in the source
     text: str
     source: Source
-    origin: Literal["markdown", "html", "shortcode", "reference", "autolink"] = "markdown"
-    kind: LinkKind = "external"  # "unsafe": a URL no output may link to (urlpolicy), shown as text
+    origin: LinkOrigin = "markdown"
+    kind: LinkKind = (
+        "external"  # "unsafe": a URL no output may link to (urlpolicy), shown as text; "invalid": unparsable
+    )
     target: Target | None = None  # set when the link lands inside the document
     via: Redirect | None = None  # the redirect a /go/ link went through
     site_path: str | None = None  # the website path, for links to the site outside the document
@@ -93,7 +99,7 @@ class Block:
     """A top-level Markdown block with its exact source lines."""
 
     kind: str  # the mistune token type: heading, paragraph, list, shortcode, ...
-    token: dict[str, Any]
+    token: Token
     line: int  # first line in the file, 1-based
     end_line: int  # last line, inclusive
     text: str  # the verbatim source of those lines

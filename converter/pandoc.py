@@ -18,7 +18,14 @@ from typing import Any
 
 from .errors import AixError
 
+Node = dict[str, Any]  # a node of pandoc's JSON AST: {"t": type, "c": content}
+
 TIMEOUT = 300  # seconds; a 150-page document takes about half a second
+
+
+def type_and_content(node: Node) -> tuple[str, Any]:
+    """A node's type and its content, None for the types that have none (Space, LineBreak, HorizontalRule)."""
+    return node["t"], node.get("c")
 
 
 @functools.cache

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..hugo.pages import IMAGE_ARGS, URL_ARGS
-from ..model import Image, Link, Page, Source
+from ..model import Image, Link, Page, Source, Token
 from .text import esc
 
-Token = dict[str, Any]
 CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(px|em|rem|%|pt|cm|mm|in)?$")
 CALLOUT_TYPES = ("default", "info", "warning", "error", "important")
 ICONS = {

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from typing import Any
 
 from ..hugo.markdown import plain_text
-from ..model import Block, Heading, Image, Link, Page, Site
+from ..hugo.typographer import shown
+from ..model import Block, Heading, Image, Link, Page, Site, Token
 from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
 from .pagerefs import PageRefs
@@ -22,8 +22,6 @@ from .shortcodes import Shortcodes
 from .text import esc, text_of
 
 __all__ = ["HtmlWriter", "ImagePolicy", "esc"]
-
-Token = dict[str, Any]
 
 
 class ImagePolicy:
@@ -187,7 +185,7 @@ class HtmlWriter:
 
     # inline
     def inline_text(self, tok: Token) -> str:
-        return text_of(tok.get("typo", tok["raw"]))  # as goldmark's Typographer prints it, when it is on
+        return text_of(shown(tok))
 
     def inline_emphasis(self, tok: Token) -> str:
         return f"<em>{self.render(tok['children'])}</em>"

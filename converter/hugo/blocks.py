@@ -24,14 +24,13 @@ Every token keeps the offset where it starts (``_pos``), so that the model knows
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from mistune import list_parser
 from mistune.block_parser import BlockParser, _parse_block_quote_line
 from mistune.core import BlockState
 from mistune.util import expand_leading_tab, expand_tab
 
-Token = dict[str, Any]
+from ..model import Token
 
 
 class PositionedState(BlockState):
@@ -81,10 +80,11 @@ class PositionedBlockParser(BlockParser):
             tok.setdefault("_pos", pos)
         return end
 
-    def extract_block_quote(self, m, state):
+    def extract_block_quote(self, m: re.Match[str], state: BlockState) -> tuple[str, int | None, set[int]]:
         """mistune's, with an ATX heading among the lines that end a quote instead of continuing it
         lazily (CommonMark: only paragraph text continues lazily)."""
         text = _parse_block_quote_line(state.get_line(state.cursor))
+        assert text is not None  # the block_quote rule matched this line
         lazy_line_starts: set[int] = set()
         require_marker = bool(self.compile_sc(["blank_line", "indent_code", "fenced_code"]).match(text))
         state.cursor += len(state.get_line(state.cursor))

@@ -225,7 +225,8 @@ def read_page(root: Path, file: Path) -> Page:
         body_line=fm_raw.count("\n") + 1,
     )
     page.title = str(meta.get("title") or "")
-    page.weight = meta.get("weight") if isinstance(meta.get("weight"), int) else 0
+    weight = meta.get("weight")
+    page.weight = weight if isinstance(weight, int) else 0
     page.date = _date_text(meta.get("date"))
     page.is_section = file.name == "_index.md"
     parent = Path(path).parent

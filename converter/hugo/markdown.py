@@ -12,7 +12,6 @@ import html
 import html.entities
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import mistune
 from mistune.block_parser import BlockParser
@@ -23,11 +22,11 @@ from mistune.plugins.task_lists import task_lists
 from mistune.util import escape_url
 
 from ..errors import InputError
+from ..model import Token
 from . import typographer as typo
 from .blocks import PositionedBlockParser
 from .shortcodes import PAIRED, find_close, scan_tag
 
-Token = dict[str, Any]
 MAX_DEPTH = 50  # shortcodes inside shortcodes; the parser and the writers recurse once per level
 
 
@@ -72,8 +71,9 @@ def _shortcode_block(block: BlockParser, m: re.Match, state: BlockState) -> int 
         if src[close.end : line_end].strip():
             return None
         child = state.child_state(src[tag.end : close.start])
-        child._aix_depth = _nested(state, m.start())
-        child._aix_base = getattr(state, "_aix_base", 0) + tag.end
+        # mistune's states have no field for these; `_nested` reads them back with getattr
+        child._aix_depth = _nested(state, m.start())  # type: ignore[attr-defined]
+        child._aix_base = getattr(state, "_aix_base", 0) + tag.end  # type: ignore[attr-defined]
         block.parse(child, [r for r in block.rules if r != "indent_code"])
         token.update(paired=True, children=child.tokens, close_raw=close.raw(src), _inner=tag.end - m.start())
     else:
@@ -329,7 +329,7 @@ def plain_text(children: list[Token] | None, breaks: str = " ", typographer: boo
     for tok in children or ():
         kind = tok["type"]
         if kind == "text":
-            out.append(unescape(tok.get("typo", tok["raw"]) if typographer else tok["raw"]))
+            out.append(unescape(typo.shown(tok) if typographer else tok["raw"]))
         elif kind == "codespan":
             out.append(tok["raw"])
         elif kind in ("linebreak", "softbreak"):

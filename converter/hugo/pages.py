@@ -7,10 +7,10 @@ import re
 from urllib.parse import unquote
 
 from ..html.sanitize import html_refs
-from ..model import Block, Finding, Heading, Image, Link, Page, Shortcode, Site, Source
+from ..model import Block, Finding, Heading, Image, Link, LinkOrigin, Page, Shortcode, Site, Source, Token
 from ..transforms.anchors import section_number
 from . import typographer
-from .markdown import Token, TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
+from .markdown import TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
 
 ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 TITLE_KEY = re.compile(r"^title\s*[:=]", re.M)
@@ -162,6 +162,8 @@ class _Collector:
     def link(self, tok: Token) -> None:
         url = tok["attrs"]["url"]
         text = plain_text(tok.get("children"))
+        origin: LinkOrigin
+        needles: tuple[str, ...]
         if "ref" in tok:
             origin, needles = "reference", (f"[{tok.get('label', '')}]", f"[{text}]")
         elif tok.get("_autolink"):

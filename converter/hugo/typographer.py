@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 # mistune joins text tokens except across a possible character reference (`&` + `amp;`); so does settle()
 from mistune._inline.emphasis import is_entity_boundary
 from mistune.inline_parser import InlineParser
 
-Token = dict[str, Any]
+from ..model import Token
 
 # Hugo's defaults (markup.goldmark.extensions.typographer), by the config key that overrides each
 SUBSTITUTIONS = {
@@ -65,7 +65,12 @@ def register(md) -> None:
     md.inline.register("typographer", PATTERN, _parse, start_chars=tuple("-.<>'\""))
 
 
-def reset(env: dict) -> list[int]:
+def shown(tok: Token) -> str:
+    """A text token as goldmark's Typographer prints it, when the typographer was on for its page."""
+    return tok["typo"] if "typo" in tok else tok["raw"]
+
+
+def reset(env: MutableMapping[str, Any]) -> list[int]:
     """A new goldmark document (a page, or a {{< >}} shortcode's inner content): no quotes open. Returns
     the count it replaces."""
     previous = env.get(QUOTES, [0, 0])

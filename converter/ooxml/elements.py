@@ -6,6 +6,8 @@ is not a number is the default, and an on/off property follows ECMA-376's ST_OnO
 
 from __future__ import annotations
 
+from typing import overload
+
 from lxml import etree
 
 from .namespaces import W_VAL, W
@@ -20,10 +22,18 @@ def val(el: etree._Element | None, default: str | None = None) -> str | None:
     return el.get(W_VAL, default)
 
 
+@overload
+def int_val(el: etree._Element | None, default: int) -> int: ...
+@overload
+def int_val(el: etree._Element | None, default: int | None = None) -> int | None: ...
 def int_val(el: etree._Element | None, default: int | None = None) -> int | None:
     return int_attr(el, W_VAL, default)
 
 
+@overload
+def int_attr(el: etree._Element | None, name: str, default: int) -> int: ...
+@overload
+def int_attr(el: etree._Element | None, name: str, default: int | None = None) -> int | None: ...
 def int_attr(el: etree._Element | None, name: str, default: int | None = None) -> int | None:
     """An integer attribute; the default when it is absent or not a number (a hostile file's "abc")."""
     try:
@@ -49,3 +59,16 @@ def child_val(el: etree._Element | None, path: str, default: str | None = None) 
     if el is None:
         return default
     return val(el.find("/".join(W + step for step in path.split("/"))), default)
+
+
+def parent(el: etree._Element) -> etree._Element:
+    """The element holding `el`. Passes over a body only visit elements below its root, so a missing parent
+    is a bug in the pass, not in the file."""
+    holder = el.getparent()
+    if holder is None:
+        raise ValueError(f"{etree.QName(el).localname} has no parent: it was already removed")
+    return holder
+
+
+def remove(el: etree._Element) -> None:
+    parent(el).remove(el)

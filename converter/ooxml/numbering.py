@@ -151,13 +151,12 @@ class Numbering:
             return None
         counters = self._counters.setdefault(aid, _Counters()).values
         override = self.overrides.get(num_id, {}).get(ilvl)
+        count = counters[ilvl]
         if override and override[0] is not None and (num_id, ilvl) not in self._restarted:
             self._restarted.add((num_id, ilvl))
             counters[ilvl] = override[0]
-        elif counters[ilvl] is None:
-            counters[ilvl] = level.start
         else:
-            counters[ilvl] += 1
+            counters[ilvl] = level.start if count is None else count + 1
         for deeper in range(ilvl + 1, 9):
             lv = self.level(num_id, deeper)
             restart = lv.restart if lv is not None else None
@@ -175,7 +174,8 @@ class Numbering:
             token = f"%{i + 1}"
             if token in out:
                 lv = self.level(num_id, i) or Level()
-                value = counters[i] if counters[i] is not None else lv.start
+                count = counters[i]
+                value = lv.start if count is None else count
                 fmt = "decimal" if level.legal else lv.fmt
                 out = out.replace(token, format_number(value, fmt))
         return out

@@ -15,6 +15,7 @@ API (shared with ``aix sync``)::
     with open_docx(path) as pkg:      # DocxPackage: pkg.zip (ZipFile), pkg.parts (checked names)
         xml = pkg.read(pkg.main)      # bytes, capped at the declared size, XML checked
         root = pkg.xml("word/numbering.xml")   # an lxml element, or None when the part is absent
+        body = pkg.document().find(W + "body")   # the main part's root, always present
         rels = pkg.rels(pkg.main)     # {rId: Relationship}
         part = pkg.related(pkg.main, "styles")   # "word/styles.xml", or None
 
@@ -104,10 +105,7 @@ class DocxPackage:
         if is_xml_part(name):
             root = parse_xml(data, self.path, name)
             if not data.startswith(codecs.BOM_UTF8) and data[:2] in _UTF16:
-                docinfo = root.getroottree().docinfo
-                data = etree.tostring(
-                    root, xml_declaration=True, encoding="UTF-8", standalone=docinfo.standalone
-                )
+                data = serialize_xml(root)
             self.checked[name] = data
         return data
 
@@ -116,6 +114,12 @@ class DocxPackage:
         if name not in self.parts:
             return None
         return parse_xml(self.read(name), self.path, name)
+
+    def document(self) -> etree._Element:
+        """The parsed root of the main document part, which `open_docx` found and checked."""
+        root = self.xml(self.main)
+        assert root is not None, "open_docx refuses a package without its main part"
+        return root
 
     def rels(self, part: str) -> dict[str, Relationship]:
         """The relationships of a part, targets resolved to part names (external ones kept as URLs)."""
@@ -226,9 +230,18 @@ def parse_xml(data: bytes, path: Path | str, name: str) -> etree._Element:
     except etree.XMLSyntaxError as e:
         raise _refuse(path, f"invalid XML in {name}: {_one_line(e)}") from None
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    doctype = docinfo.doctype  # type: ignore[union-attr]  # lxml-stubs 0.5 lack DocInfo.doctype
+    if doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         raise _refuse(path, f"refused: {name} holds XML with a DTD or entity declarations")
     return root
+
+
+def serialize_xml(root: etree._Element) -> bytes:
+    """A parsed part as UTF-8 bytes, its XML declaration keeping the standalone flag it was read with."""
+    standalone = root.getroottree().docinfo.standalone
+    if standalone is None:  # lxml writes no standalone flag for None, but its stubs only allow a bool
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=standalone)
 
 
 def _text(data: bytes, path: Path | str, name: str) -> str:
@@ -236,7 +249,8 @@ def _text(data: bytes, path: Path | str, name: str) -> str:
     package may use: UTF-8, or UTF-16 beginning with its byte order mark (ECMA-376 Part 2, 8.1.4; XML 1.0,
     4.3.3). Anything else is refused, not guessed at: UTF-32, UTF-16 without a BOM, a declared ISO-8859-1,
     UTF-7 or EBCDIC would each be read by libxml2 while hiding a DTD from a search in UTF-8."""
-    codec, declared = "utf-8", ("utf-8", "utf8")
+    codec = "utf-8"
+    declared: tuple[str, ...] = ("utf-8", "utf8")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise _refuse(path, f"refused: {name} is not UTF-8 or UTF-16 (a UTF-32 byte order mark)")
     if data.startswith(codecs.BOM_UTF8):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import AixError
-from .package import parse_xml
+from .package import parse_xml, serialize_xml
 
 
 class Parts:
@@ -40,9 +40,6 @@ class Parts:
     def flush(self) -> dict[str, bytes]:
         """Write every parsed part back into the bytes, keeping its XML declaration's standalone flag."""
         for name, root in self.trees.items():
-            standalone = root.getroottree().docinfo.standalone
-            self.data[name] = etree.tostring(
-                root, xml_declaration=True, encoding="UTF-8", standalone=standalone
-            )
+            self.data[name] = serialize_xml(root)
         self.trees.clear()
         return self.data

@@ -275,7 +275,8 @@ def _check_headings(site: Site, page: Page) -> None:
 def _check_numbering(site: Site) -> None:
     """Section numbers count up among siblings and extend their parent's number: 2.3 after 2.2, 2.2.1 in 2.2."""
     stack: list[Heading] = []  # open headings, by level
-    last_child: dict[int, Heading] = {}  # id(parent) -> last numbered child with a number of the same depth
+    # (id(parent), parts in the number) -> the last such child and its number's parts
+    last_child: dict[tuple[int, int], tuple[Heading, list[str]]] = {}
     root = Heading(0, "", "", Source("", 0))
     for h in (h for p in site.pages for h in p.headings if h.scope == 0):
         while stack and stack[-1].level >= h.level:
@@ -286,10 +287,10 @@ def _check_numbering(site: Site) -> None:
             continue
         parts = h.number.split(".")
         key = (id(parent), len(parts))
-        before = last_child.get(key)
-        last_child[key] = h
-        if before is not None:
-            prev = before.number.split(".")
+        previous = last_child.get(key)
+        last_child[key] = (h, parts)
+        if previous is not None:
+            before, prev = previous
             expected = prev[:-1] + [str(int(prev[-1]) + 1)]
             if parts != expected:
                 _numbering(

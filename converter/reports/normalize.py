@@ -100,24 +100,22 @@ def _link_edit(page: Page, link: Link, new: str, why: str) -> Edit | None:
 
 def _number_style(page: Page) -> list[Edit]:
     """Within a page, multi-part section numbers end the same way: all '2.1 Title' or all '2.1. Title'."""
-    numbered = [h for h in page.headings if not h.is_title and h.number and "." in h.number]
-    styles = Counter(h.text.startswith(h.number + ".") for h in numbered)
+    numbered = [(h, h.number) for h in page.headings if not h.is_title and h.number and "." in h.number]
+    styles = Counter(h.text.startswith(number + ".") for h, number in numbered)
     if len(styles) < 2:
         return []
     with_dot = styles[True] > styles[False]
     edits = []
-    for h in numbered:
-        has_dot = h.text.startswith(h.number + ".")
+    for h, number in numbered:
+        has_dot = h.text.startswith(number + ".")
         if has_dot == with_dot:
             continue
         line_text = _line(page, h.source.line)
-        old, new = (f" {h.number} ", f" {h.number}. ") if with_dot else (f" {h.number}. ", f" {h.number} ")
+        old, new = (f" {number} ", f" {number}. ") if with_dot else (f" {number}. ", f" {number} ")
         if old not in line_text:
             continue
         new_line = line_text.replace(old, new, 1)
-        new_text = h.text.replace(
-            h.number + ("" if with_dot else "."), h.number + ("." if with_dot else ""), 1
-        )
+        new_text = h.text.replace(number + ("" if with_dot else "."), number + ("." if with_dot else ""), 1)
         if not h.explicit_id and sanitize(new_text) != sanitize(h.text):
             new_line = new_line.rstrip("\r\n") + f" {{#{h.id}}}" + line_text[len(line_text.rstrip("\r\n")) :]
         edits.append(
@@ -126,7 +124,7 @@ def _number_style(page: Page) -> list[Edit]:
                 h.source.line,
                 line_text,
                 new_line,
-                f"section {h.number}: number written as the rest of the page writes it "
+                f"section {number}: number written as the rest of the page writes it "
                 f"({'with' if with_dot else 'without'} a final dot)",
             )
         )

@@ -167,8 +167,8 @@ def linked_controls(site: Site, section: Section) -> list[Section]:
         if link.source.line not in lines or link.target is None or link.target.anchor is None:
             continue
         page = site.find_page(link.target.page)
-        heading = page.ids.get(link.target.anchor) if page else None
-        if heading is None or (page.path, heading.id) == section.key:
+        heading = page.ids.get(link.target.anchor) if page is not None else None
+        if page is None or heading is None or (page.path, heading.id) == section.key:
             continue
         candidate = section_of(page, heading)
         if candidate.key not in keys and is_control(candidate):

@@ -21,13 +21,13 @@ from urllib.parse import unquote, urljoin
 from ..hugo.markdown import plain_text
 from ..hugo.pages import html_refs
 from ..model import Link, Page, Site, Source
+from ..pandoc import Node, type_and_content
 from ..transforms.images import is_file
 from ..transforms.links import resolve, site_path, split_url
 from . import rawhtml
 from . import styles as S
 from .bookmarks import BookmarkNames, unit_marker
 
-Node = dict[str, Any]
 NO_ATTR: list[Any] = ["", [], []]
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".emf", ".wmf"}
 BR = re.compile(r"^<br\s*/?>$", re.I)
@@ -211,7 +211,8 @@ class AstWriter:
 
     def shortcode_lines(self, tok: Node) -> list[Node]:
         """A shortcode tag as its source, a hyperlink when it has a link argument (cards, buttons)."""
-        args = tok.get("args") if isinstance(tok.get("args"), dict) else {}
+        args = tok.get("args")
+        args = args if isinstance(args, dict) else {}
         url = next((args[k] for k in LINK_ARGS if isinstance(args.get(k), str)), None)
         shown = lines(tok["raw"])
         return [self.link(shown, url)] if url else shown
@@ -418,8 +419,8 @@ class AstWriter:
         if file is None:
             where = str(image.source) if image is not None else self.page.rel
             self.warn(f"{where}: warning: image {src} is not embedded: {why}")
-            alt = plain_text(tok.get("children"))
-            return [Span("", [Str(f"![{alt}]({src})")], S.HUGO_SOURCE_CHAR)]
+            alt_text = plain_text(tok.get("children"))
+            return [Span("", [Str(f"![{alt_text}]({src})")], S.HUGO_SOURCE_CHAR)]
         alt = self.inlines(tok.get("children") or [])
         node = {"t": "Image", "c": [["", [], []], alt, [str(file), attrs.get("title") or ""]]}
         self.images.append((node, file))
@@ -507,7 +508,7 @@ def _tab_names(tok: Node) -> tuple[list[str], int]:
 def _containers(blocks: list[Node]) -> Iterator[tuple[Node, list[Node]]]:
     """Every paragraph-like node in reading order, with its inline list."""
     for block in blocks:
-        t, c = block["t"], block.get("c")
+        t, c = type_and_content(block)
         if t in ("Para", "Plain"):
             yield block, c
         elif t == "Header":

@@ -25,6 +25,7 @@ from .. import STYLES, pandoc
 from ..errors import AixError
 from ..fileio import output_path, why
 from ..model import Site
+from ..ooxml.elements import child_val, val
 from ..ooxml.namespaces import (
     CORE_NS,
     CT,
@@ -303,8 +304,9 @@ def finish(
     document = edit.xml("word/document.xml")
     hide_markers(document)
     for props in document.iter(WP + "docPr", PIC + "cNvPr"):  # pandoc takes a file path for a description
-        if props.get("descr") in media.paths:  # no local paths in the file
-            props.set("descr", media.paths[props.get("descr")])
+        under_static = media.paths.get(props.get("descr", ""))
+        if under_static is not None:  # no local paths in the file
+            props.set("descr", under_static)
     if "word/numbering.xml" in parts:
         _one_bullet_definition(edit.xml("word/numbering.xml"), document)
     _table_widths(edit, document)
@@ -349,7 +351,7 @@ def finish(
 def _one_bullet_definition(numbering: etree._Element, document: etree._Element) -> None:
     """Point every bullet list (and pandoc's list-continuation numbering) at one definition: LibreOffice
     multiplies definitions on each save and loses all paragraph styles beyond about 443 of them."""
-    abstract_kind = {}
+    abstract_kind: dict[str | None, str | None] = {}  # abstractNumId -> bullet, cont, or None (numbered)
     for a in numbering.findall(W + "abstractNum"):
         lvl = a.find(W + "lvl")
         first = level_of(lvl) if lvl is not None else Level()
@@ -359,23 +361,23 @@ def _one_bullet_definition(numbering: etree._Element, document: etree._Element) 
     canonical: dict[str, str] = {}
     remap: dict[str, str] = {}
     for num in numbering.findall(W + "num"):
-        ref = num.find(W + "abstractNumId")
-        kind = abstract_kind.get(ref.get(W + "val") if ref is not None else None)
+        kind = abstract_kind.get(child_val(num, "abstractNumId"))
         if kind is None:
             continue
-        num_id = num.get(W + "numId")
+        num_id = num.get(W + "numId", "")
         if kind in canonical:
             remap[num_id] = canonical[kind]
             numbering.remove(num)
         else:
             canonical[kind] = num_id
-    used = {n.find(W + "abstractNumId").get(W + "val") for n in numbering.findall(W + "num")}
+    used = {child_val(n, "abstractNumId") for n in numbering.findall(W + "num")}
     for a in numbering.findall(W + "abstractNum"):
         if a.get(W + "abstractNumId") not in used:
             numbering.remove(a)
-    for num_id in document.iter(W + "numId") if remap else ():
-        if num_id.get(W + "val") in remap:
-            num_id.set(W + "val", remap[num_id.get(W + "val")])
+    for ref in document.iter(W + "numId") if remap else ():
+        new = remap.get(val(ref) or "")
+        if new is not None:
+            ref.set(W + "val", new)
 
 
 def _table_widths(edit: Parts, document: etree._Element) -> None:

@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 from urllib.parse import unquote
 
+from ..pandoc import Node, type_and_content
 from . import styles as S
 
 OBJECT = "\ufffc"  # an image's place in the text
@@ -85,8 +86,6 @@ def plain(pieces: tuple[Piece, ...] | list[Piece]) -> str:
 
 # -- the IR of a pandoc AST, as pandoc's docx writer and reader.py together would give it ----------------------
 
-Node = dict[str, Any]
-
 
 def ast_ir(blocks: list[Node]) -> list[IR]:
     out: list[IR] = []
@@ -105,7 +104,7 @@ def _para_ir(kind: str, lst: tuple[str, int] | None, inlines: list[Node], header
 def _blocks(blocks: list[Node], out: list[IR], style: str | None, lst: tuple[str, int] | None) -> None:
     """`lst` is the numbering the next paragraph takes: (bullet|ordered|cont, level), or None."""
     for block in blocks:
-        t, c = block["t"], block.get("c")
+        t, c = type_and_content(block)
         if t in ("Para", "Plain"):
             kind = para_kind(S.key(style)) if style else ("p" if t == "Para" else "compact")
             out.append(_para_ir(kind, lst, c))

@@ -26,6 +26,17 @@ ORDER = ("b", "i", "s")
 TAGS = {"b": "strong", "i": "em", "s": "del"}  # the HTML of an emphasis CommonMark would not read
 
 
+# Each either-or of the house style: the setting, (the usual spelling, what counts it), (the other, its count).
+# A text that uses the other more often keeps it.
+CHOICES = (
+    ("delim", (".", "delim."), (")", "delim)")),
+    ("strong", ("**", "**"), ("__", "__")),
+    ("emph", ("*", "emph*"), ("_", "emph_")),
+    ("hard_break", ("  \n", "hb-space"), ("\\\n", "hb-slash")),
+    ("fence", ("```", "```"), ("~~~", "~~~")),
+)
+
+
 @dataclass(slots=True)
 class HouseStyle:
     """How a page writes what Word cannot show: read from the source block, then from the page."""
@@ -84,21 +95,10 @@ class HouseStyle:
                 seen.add("rule")
             for word in re.findall(r"(?<![\w*_])([*_])(?![\s*_])[^*_\n]+?(?<![\s*_])\1(?![\w*_])", line):
                 counts["emph" + word] += 1
-        if "delim" not in seen and (counts["delim."] or counts["delim)"]):
-            self.delim = ")" if counts["delim)"] > counts["delim."] else "."
-            seen.add("delim")
-        if "strong" not in seen and (counts["**"] or counts["__"]):
-            self.strong = "__" if counts["__"] > counts["**"] else "**"
-            seen.add("strong")
-        if "emph" not in seen and (counts["emph*"] or counts["emph_"]):
-            self.emph = "_" if counts["emph_"] > counts["emph*"] else "*"
-            seen.add("emph")
-        if "break" not in seen and (counts["hb-space"] or counts["hb-slash"]):
-            self.hard_break = "\\\n" if counts["hb-slash"] > counts["hb-space"] else "  \n"
-            seen.add("break")
-        if "fence" not in seen and (counts["~~~"] or counts["```"]):
-            self.fence = "~~~" if counts["~~~"] > counts["```"] else "```"
-            seen.add("fence")
+        for setting, (usual, usual_count), (other, other_count) in CHOICES:
+            if setting not in seen and (counts[usual_count] or counts[other_count]):
+                setattr(self, setting, other if counts[other_count] > counts[usual_count] else usual)
+                seen.add(setting)
 
     def bullet(self, level: int) -> str:
         return self.bullets.get(level) or self.bullets.get(0) or "-"
@@ -282,7 +282,9 @@ def formatted(items: list[Piece], style: HouseStyle, in_link: bool = False) -> l
     pending = ""
     for index, (text, marks) in enumerate(items):
         alt = next((m[4:] for m in marks if m.startswith("img:")), None)
-        current = sets[index] if sets[index] is not None else set(stack)
+        current = sets[index]
+        if current is None:  # blank: what is open stays open
+            current = set(stack)
         k = 0
         while k < len(stack) and stack[k] in current:
             k += 1

@@ -87,10 +87,11 @@ def _splice(base: list[str], keep: list[str], edited: list[str]) -> list[str]:
     out: list[str] = []
     at = 0  # position in keep
     for a, z in regions:
-        upto: int = ks.right[a]  # type: ignore[assignment]
+        upto, after = ks.right[a], ks.left[z]
+        assert upto is not None and after is not None  # the widening above stops only where both are known
         out += keep[at:upto]
         out += edited[ke.left[a] : ke.right[z]]
-        at = max(ks.left[z], upto)  # type: ignore[type-var]
+        at = max(after, upto)
     out += keep[at:]
     return out
 

@@ -306,9 +306,9 @@ class Renderer:
         stray = [c for c in stray if c.tag not in ("#comment", "colgroup", "col") and
                  (c.tag != "#text" or c.text.strip())]  # fmt: skip
         if stray:  # shown, but its paragraphs have no single stretch of source to be written into
-            shown: Layout = []
-            self._blocks(Node("#root", stray[0].start, stray[0].start, children=stray), out, shown)
-            layout += [None] * len(shown)
+            stray_layout: Layout = []
+            self._blocks(Node("#root", stray[0].start, stray[0].start, children=stray), out, stray_layout)
+            layout += [None] * len(stray_layout)
         if not head_rows and body_rows and all(c.tag == "th" for c in _cells(body_rows[0])):
             head_rows, body_rows = body_rows[:1], body_rows[1:]
         width, grid = _grid(head_rows + body_rows)

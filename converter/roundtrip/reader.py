@@ -23,7 +23,7 @@ from typing import Literal
 
 from lxml import etree
 
-from ..ooxml.elements import on
+from ..ooxml.elements import on, parent
 from ..ooxml.namespaces import R_ID, W_VAL, WP, M, W
 from ..ooxml.numbering import Numbering, num_pr
 from ..ooxml.package import DocxPackage
@@ -112,8 +112,7 @@ class WordReader:
         self._header_row = False
         self._element: Element | None = None
         self.elements: list[Element] = []
-        root = pkg.xml(pkg.main)
-        body = root.find(W + "body") if root is not None else None
+        body = pkg.document().find(W + "body")
         if body is not None:
             self._body(body)
         self._read_comments()
@@ -242,9 +241,10 @@ class WordReader:
                     self._element.merge_next = True
 
     def _table(self, tbl: etree._Element) -> tuple:
-        rows = []
+        rows: list[tuple] = []
         for tr in tbl.iter(W + "tr"):
-            if tr.getparent() is not tbl and tr.getparent().tag != W + "sdtContent":
+            holder = parent(tr)
+            if holder is not tbl and holder.tag != W + "sdtContent":
                 continue
             trpr = tr.find(W + "trPr")
             inserted = False
@@ -291,12 +291,12 @@ class WordReader:
                 self._inline(child, out, deleted)
                 self._links.pop()
             elif tag == W + "fldSimple":
-                target = _field_link(child.get(W + "instr") or "")
-                if target is not None:
-                    self._remember(target)
-                    self._links.append(target)
+                field_target = _field_link(child.get(W + "instr") or "")
+                if field_target is not None:
+                    self._remember(field_target)
+                    self._links.append(field_target)
                 self._inline(child, out, deleted)
-                if target is not None:
+                if field_target is not None:
                     self._links.pop()
             elif tag == T_BOOKMARK or tag == W + "commentRangeStart":
                 self._position(child, shown=True)

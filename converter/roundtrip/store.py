@@ -145,7 +145,8 @@ def _snapshot(data: Any) -> Snapshot:
     _expect(isinstance(data.get("commit", ""), str) and isinstance(data.get("created", ""), str), "dates")
     _expect(isinstance(pages, list) and all(isinstance(p, dict) for p in pages), "'pages'")
     _expect(isinstance(marks, dict) and all(_pair(v) for v in marks.values()), "'bookmarks'")
-    out, seen = [], set()
+    out: list[StoredPage] = []
+    seen: set[int] = set()  # unit ids
     for p in pages:
         path, rel, units = p.get("path"), p.get("rel"), p.get("units")
         _expect(isinstance(path, str) and isinstance(rel, str), "a page's path")

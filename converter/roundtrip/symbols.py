@@ -16,6 +16,7 @@ import unicodedata
 
 from lxml import etree
 
+from ..ooxml.elements import parent
 from ..ooxml.namespaces import XML_SPACE, W
 
 WORD_FONT = "Segoe UI Emoji"
@@ -81,11 +82,12 @@ def _split(run: etree._Element) -> int:
                 pieces[-1][0].append(el)
             else:
                 pieces.append(([el], sym))
-    parent = run.getparent()
-    at = parent.index(run)
-    parent.remove(run)
+    holder = parent(run)
+    at = holder.index(run)
+    holder.remove(run)
     for offset, (content, sym) in enumerate(pieces):
-        new = etree.Element(W + "r", attrib=dict(run.attrib))
+        new = etree.Element(W + "r")
+        new.attrib.update(run.attrib)
         props = copy.deepcopy(rpr) if rpr is not None else None
         if sym:
             props = props if props is not None else etree.Element(W + "rPr")
@@ -93,7 +95,7 @@ def _split(run: etree._Element) -> int:
         if props is not None:
             new.append(props)
         new.extend(content)
-        parent.insert(at + offset, new)
+        holder.insert(at + offset, new)
     return sum(1 for _, sym in pieces if sym)
 
 

@@ -68,8 +68,7 @@ class Syncer:
             self.snap = snapshot
             self._same_site()
             self.page_of = self._site_pages()
-            root = pkg.xml(pkg.main)
-            if root is None or root.tag.startswith(STRICT_PREFIX):
+            if pkg.document().tag.startswith(STRICT_PREFIX):
                 raise InputError(
                     "saved as Strict Open XML, which aix does not read",
                     where=str(docx),
@@ -331,8 +330,10 @@ class Syncer:
                         f"{page.rel}:{unit.line}: warning: a shortcode's label (callout, details, tab) was "
                         "changed in Word; labels come from the shortcode's arguments: edit them in the source"
                     )
-                text = self._html(core, list(before), [e.ir for e in own], ctx, page, unit)
-                if text is None:
+                html = self._html(core, list(before), [e.ir for e in own], ctx, page, unit)
+                if html is not None:
+                    text = html
+                else:
                     base = markdown(list(before), style, self._context(page, elements))
                     source = core.replace("\r\n", "\n") if crlf else core  # merged as the writer writes
                     newline = source.endswith("\n")
@@ -481,9 +482,11 @@ class Syncer:
                 element_of.setdefault(name, element)
         shown: list[str | None] = []  # each old heading's text in Word now; None: it is gone
         for heading in old:
-            element = element_of.get(name_of.get((sp.path, heading.id), ""))
-            is_heading = element is not None and element.kind == "p" and element.ir[0][:1] == "h"
-            shown.append(_heading_text(plain(element.ir[3])) if is_heading else None)  # type: ignore[union-attr]
+            found = element_of.get(name_of.get((sp.path, heading.id), ""))
+            if found is not None and found.kind == "p" and found.ir[0][:1] == "h":
+                shown.append(_heading_text(plain(found.ir[3])))
+            else:
+                shown.append(None)
         told: set[str] = set()
         for _ in range(len(old) + 1):  # one at a time: an explicit id can move a duplicate's automatic id
             current = page_headings(self.site, sp.path, new)[1:]

@@ -10,7 +10,7 @@ import re
 
 from lxml import etree
 
-from ..ooxml.elements import child_val, on, val
+from ..ooxml.elements import child_val, on, parent, remove, val
 from ..ooxml.namespaces import WP, XML_SPACE, A, R, W
 from ..ooxml.styles import Styles
 
@@ -32,7 +32,7 @@ def drop_hidden(body: etree._Element) -> int:
         run = rpr.getparent() if rpr is not None else None
         if run is None or run.tag != W + "r" or not on(vanish):
             continue
-        run.getparent().remove(run)
+        remove(run)
         hidden += 1
     return hidden
 
@@ -47,11 +47,11 @@ def drop_duplicate_bookmarks(body: etree._Element) -> None:
             name = el.get(W + "name", "")
             if name in seen:
                 dropped.add(ident)
-                el.getparent().remove(el)
+                remove(el)
             seen.add(name)
         elif ident in dropped:
             dropped.discard(ident)
-            el.getparent().remove(el)
+            remove(el)
 
 
 def link_pictures(body: etree._Element) -> None:
@@ -72,13 +72,13 @@ def link_pictures(body: etree._Element) -> None:
 def expand_simple_fields(body: etree._Element) -> None:
     """``<w:fldSimple w:instr="X">runs</w:fldSimple>`` becomes begin, instr X, separate, runs, end."""
     for simple in list(body.iter(W + "fldSimple")):
-        parent = simple.getparent()
-        at = parent.index(simple)
+        holder = parent(simple)
+        at = holder.index(simple)
         runs = [_fld_run("begin"), _instr_run(simple.get(W + "instr", "")), _fld_run("separate")]
         runs += list(simple) + [_fld_run("end")]
-        parent.remove(simple)
+        holder.remove(simple)
         for offset, run in enumerate(runs):
-            parent.insert(at + offset, run)
+            holder.insert(at + offset, run)
 
 
 def _fld_run(kind: str) -> etree._Element:
@@ -102,7 +102,7 @@ def drop_toc(body: etree._Element, styles: Styles) -> int:
         gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
         if gallery is not None and "table of contents" in (val(gallery) or "").lower():
             dropped += sum(1 for _ in sdt.iter(W + "p"))
-            sdt.getparent().remove(sdt)
+            remove(sdt)
     in_toc = _runs_in_toc_fields(body)
     for p in list(body.iter(W + "p")):
         style = child_val(p, "pPr/pStyle")
@@ -121,10 +121,10 @@ def drop_toc(body: etree._Element, styles: Styles) -> int:
             _remove_paragraph(p)
             continue
         for r in marked:
-            parent = r.getparent()
-            parent.remove(r)
-            if parent.tag == W + "hyperlink" and not len(parent):
-                parent.getparent().remove(parent)
+            holder = parent(r)
+            holder.remove(r)
+            if holder.tag == W + "hyperlink" and not len(holder):
+                remove(holder)
     return dropped
 
 

@@ -11,11 +11,10 @@ otherwise read a character as markup. One method per node type, chosen by the no
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..mdescape import BREAK, Inline, escape_lines
+from ..pandoc import Node
 
-Node = dict[str, Any]
 HR = "-" * 38  # the thematic break the hand-kept Markdown uses
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -291,7 +290,8 @@ def _normalize(inlines: list[Node]) -> list[Node]:
             inner = _normalize(node["c"])
             if t == "Strong":  # **a **b** c** reads back as one span: flatten
                 inner = [n for x in inner for n in (x["c"] if x["t"] == "Strong" else [x])]
-            lead, trail = [], []
+            lead: list[Node] = []
+            trail: list[Node] = []
             while inner and inner[0]["t"] in ("Space", "SoftBreak", "LineBreak"):
                 lead.append(inner.pop(0))
             while inner and inner[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..errors import InputError
-from ..ooxml.elements import child_val, int_val
+from ..ooxml.elements import child_val, int_val, parent
 from ..ooxml.namespaces import O_NS, V_NS, W_NS, XML_SPACE, W
 from ..ooxml.numbering import Numbering, num_pr
 from ..ooxml.package import DocxPackage
@@ -67,7 +67,7 @@ def prepare(pkg: DocxPackage) -> Prepared:
     """Rewrite the document part (and styles, when a heading style is missing) into a new package."""
     styles_part = pkg.related(pkg.main, "styles") or "word/styles.xml"
     numbering_part = pkg.related(pkg.main, "numbering")
-    doc = pkg.xml(pkg.main)
+    doc = pkg.document()
     styles_root = pkg.xml(styles_part)
     styles = Styles(styles_root)
     numbering = Numbering(pkg.xml(numbering_part) if numbering_part else None, styles)
@@ -226,7 +226,7 @@ def _horizontal_lines(p: etree._Element) -> None:
     """A VML horizontal line (``o:hr``), or an empty paragraph with only a bottom border, becomes a marker."""
     for pict in list(p.iter(W + "pict")):
         if any(el.get(f"{{{O_NS}}}hr") in ("t", "true") for el in pict.iter(f"{{{V_NS}}}rect")):
-            run = pict.getparent()
+            run = parent(pict)
             for child in list(run):
                 if child.tag != W + "rPr":
                     run.remove(child)

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..pandoc import Node, type_and_content
 from ..transforms.anchors import IdFactory
 from .prepare import HR_MARK, LIST_MARKER, SPACE_MARK
 
-Node = dict[str, Any]
 BLOCKS = {
     "Plain", "Para", "LineBlock", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList", "BulletList",
     "DefinitionList", "Header", "HorizontalRule", "Table", "Figure", "Div",
@@ -86,7 +86,7 @@ def plain_text(inlines: list[Node]) -> str:
     """What a reader sees of inline content (links and emphasis reduced to text, notes left out)."""
     out: list[str] = []
     for node in inlines:
-        t, c = node["t"], node.get("c")
+        t, c = type_and_content(node)
         if t == "Str":
             out.append(c)
         elif t in ("Space", "SoftBreak", "LineBreak"):
@@ -368,7 +368,12 @@ def _links(out: Transformed) -> None:
 
 def _anchor_ids(inlines: list[Node]) -> list[str]:
     found: list[str] = []
-    walk(inlines, None, lambda inl: found.extend(n["c"][0][0] for n in inl if n["t"] == "Span") or inl)
+
+    def collect(inl: list[Node]) -> list[Node]:
+        found.extend(n["c"][0][0] for n in inl if n["t"] == "Span")
+        return inl
+
+    walk(inlines, None, collect)
     return [x for x in found if x]
 
 
