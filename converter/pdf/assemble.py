@@ -356,7 +356,7 @@ def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str,
     return objects
 
 
-def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) -> bytes:
+def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Object) -> bytes:
     """Each image into its placeholder's box (the box WeasyPrint laid out for it)."""
     drawn = []
     for name, (x1, y1, x2, y2) in page_meta["anchors"].items():

@@ -179,12 +179,13 @@ def _warn_renders(chapters: list[_Chapter], log: BuildLog) -> None:
 def _parts(store: Path, ch: _Chapter) -> list[Part]:
     """A chapter's pages as runs of consecutive pages of one render each."""
     parts: list[Part] = []
+    pages: list[int] = []
     for sheet in ch.flow.sheets:
-        last = parts[-1] if parts else None
-        if last is not None and last.pdf.stem == sheet.render and last.pages[-1] == sheet.index - 1:
-            last.pages.append(sheet.index)
+        if parts and parts[-1].pdf.stem == sheet.render and pages[-1] == sheet.index - 1:
+            pages.append(sheet.index)
         else:
-            parts.append(Part(store / f"{sheet.render}.pdf", ch.metas[sheet.render], [sheet.index]))
+            pages = [sheet.index]
+            parts.append(Part(store / f"{sheet.render}.pdf", ch.metas[sheet.render], pages))
     return parts
 
 
@@ -326,7 +327,8 @@ def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: 
     if failed:
         first = failed[0]
         if len(failed) > 1:
-            first.message += f"; {len(failed) - 1} other part(s) failed too"
+            more = f"; {len(failed) - 1} other part(s) failed too"
+            raise type(first)(first.message + more, where=first.where, hint=first.hint)
         raise first
     return _with_kept_metas(chapters, store)
 

@@ -125,15 +125,16 @@ def _image_object(pdf, file: Path):
         if fmt == "PNG" and _plain_png(data):
             return _flate(pdf, _idat(data), base, 3 if data[25] == 2 else 1, width)
         im.load()
+        picture: PILImage.Image = im
         alpha = None
         if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in im.info):
-            im = im.convert("RGBA")
-            alpha = im.getchannel("A")
+            picture = picture.convert("RGBA")
+            alpha = picture.getchannel("A")
             if alpha.getextrema() == (255, 255):
                 alpha = None
-        gray = im.mode in ("L", "LA")
-        im = im.convert("L" if gray else "RGB")
-        stream = _flate(pdf, _encode(im), base, 1 if gray else 3, width)
+        gray = picture.mode in ("L", "LA")
+        picture = picture.convert("L" if gray else "RGB")
+        stream = _flate(pdf, _encode(picture), base, 1 if gray else 3, width)
         if alpha is not None:
             mask = Dictionary(
                 Type=Name.XObject, Subtype=Name.Image, Width=width, Height=height, BitsPerComponent=8
