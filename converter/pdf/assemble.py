@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -21,9 +22,12 @@ from ..html.release import DocInfo
 from ..model import Heading
 from ..urlpolicy import refused_scheme
 from .raster import image_key
+from .tags import Structure, merge_structure, settle
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
+NAVIGATOR_ALT = "AI Exchange navigator"  # an untagged navigator's page, as one figure
+FOOTER_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 TOC_SIZE = 10  # the contents' font size (styles/aix.css)
 WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
 
@@ -69,13 +73,16 @@ def merge(
     merged = Merged(out)
     opened = merged.sources
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
+    runs: list[tuple[pikepdf.Pdf, list[int], list[int]]] = []  # (source, its pages taken, where they landed)
 
     def append(part: Part, first: int = 0, last: int | None = None) -> None:
         src = pikepdf.open(part.pdf)
         opened.append(src)
-        for i in range(first, len(src.pages) if last is None else last):
+        taken = list(range(first, len(src.pages) if last is None else last))
+        for i in taken:
             out.pages.append(src.pages[i])
             placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+        runs.append((src, taken, [index for index, _meta in placed[-len(taken) :]]))
 
     cover_pages = _cover_pages(front.meta)
     append(front, 0, cover_pages)
@@ -83,10 +90,12 @@ def merge(
     if navigator is not None:
         nav = pikepdf.open(navigator)
         opened.append(nav)
+        settle(nav, "nav-", css_boxes=False)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
+        runs.append((nav, list(range(len(nav.pages))), list(nav_pages)))
     append(front, cover_pages)
     for part in parts:
         append(part)
@@ -96,7 +105,9 @@ def merge(
     for index in nav_pages:
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests)
-    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, opened))
+    structure = merge_structure(out, runs, str(runs[0][0].Root.get("/Lang", "en")), NAVIGATOR_ALT)
+    _stamp(out, placed, toc, dests, set(nav_pages), _images(out, images or {}, opened), structure)
+    structure.finish()
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
@@ -237,22 +248,30 @@ def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str,
     return objects
 
 
-def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary) -> bytes:
-    """Each image into its placeholder's box (the box WeasyPrint laid out for it)."""
+def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Dictionary, figure) -> bytes:
+    """Each image into its placeholder's box (the box WeasyPrint laid out for it), as the content of the
+    Figure tagged there (`figure(box)` gives its MCID), else as an artifact."""
     drawn = []
-    for name, (x1, y1, x2, y2) in page_meta["anchors"].items():
+    for name, box in page_meta["anchors"].items():
         key = image_key(name)
         if key is None or key not in images:
             continue
+        x1, y1, x2, y2 = box
         label = Name("/AixI" + key[:12])
         xobjects[label] = images[key]
+        mcid = figure(box)
+        tag = b"/Artifact BMC" if mcid is None else b"/Figure <</MCID %d>> BDC" % mcid
         drawn.append(
-            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n" % (x2 - x1, y1 - y2, x1, y2, str(label).encode())
+            b"%s q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q EMC\n"
+            % (tag, x2 - x1, y1 - y2, x1, y2, str(label).encode())
         )
     return b"".join(drawn)
 
 
-def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
+def _stamp(
+    out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict, structure: Structure
+) -> None:
+    """Images into their Figures; the footer and the contents' numbers and leaders as artifacts."""
     regular = out.make_indirect(
         Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica, Encoding=Name.WinAnsiEncoding)
     )
@@ -279,7 +298,7 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
             xobjects = resources.get("/XObject")
             if xobjects is None:
                 resources.XObject = xobjects = Dictionary()
-            pictures = _draw_images(meta_of[index], images, xobjects)
+            pictures = _draw_images(meta_of[index], images, xobjects, partial(structure.figure, index))
         if index == 0 and not pictures:
             continue  # the cover has no footer
         width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
@@ -287,8 +306,10 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
         x = (width - text_width(footer, 8)) / 2
         stamp = pictures
         if index > 0:
-            stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())
-        stamp += b"0 g 0 G " + b"".join(slots.get(index, []))
+            footer_text = b"BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET" % (x, FOOTER_Y, footer.encode())
+            stamp += FOOTER_ARTIFACT + b" 0.33 g " + footer_text + b" EMC\n"
+        if index in slots:
+            stamp += b"/Artifact BMC 0 g 0 G " + b"".join(slots[index]) + b"EMC\n"
         fonts = resources.get("/Font")
         if fonts is None:
             resources.Font = fonts = Dictionary()
@@ -307,7 +328,6 @@ def set_metadata(pdf: pikepdf.Pdf, info: DocInfo, producer: str) -> None:
     pdf.docinfo.Producer = producer
     pdf.docinfo.CreationDate = _pdf_date(date)
     pdf.docinfo.ModDate = _pdf_date(date)
-    pdf.Root.Lang = String("en")
     with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
         xmp.load_from_docinfo(pdf.docinfo)
         xmp["xmp:CreateDate"] = date.isoformat()

@@ -13,6 +13,8 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
+import pikepdf
+
 from .. import STYLES
 from ..buildlog import BuildLog
 from ..errors import AixError, InputError
@@ -105,7 +107,7 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
             f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
         )
         buffer = io.BytesIO()
-        merged.pdf.save(buffer)
+        merged.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         merged.close()
         try:
             write_atomic(out, buffer.getvalue())
@@ -141,7 +143,6 @@ def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: in
 def _check_navigator(path: Path | None) -> None:
     if path is None:
         return
-    import pikepdf
 
     try:
         with pikepdf.open(path) as pdf:

@@ -25,7 +25,7 @@ from ..model import Block, Heading, Page, Site, Source
 from .raster import Raster, StampedImages
 
 PART_CHARS = 16_000  # Markdown characters (about 5 pages) after which a section heading starts a part
-CACHE_VERSION = "aix-pdf-1"
+CACHE_VERSION = "aix-pdf-2"  # 2: tagged parts (tags.py)
 STYLESHEETS = ("aix.css", "print.css")
 
 
