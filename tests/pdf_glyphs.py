@@ -175,7 +175,9 @@ def marked(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Marked:
         name = str(op)
         if name == "BDC":
             props = operands[1]
-            stack.append(int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None)
+            stack.append(
+                int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
+            )
         elif name == "BMC":
             stack.append(None)
         elif name == "EMC":
