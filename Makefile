@@ -45,7 +45,7 @@ html: $(BIN)/aix ## Build the sample document as one HTML page: build/html/index
 	$(BIN)/aix html $(SITE) -o $(BUILD)/html
 
 pdf: $(BIN)/aix ## Build the sample document's release PDF: build/aix-sample.pdf (PDF=, NAVIGATOR= to change)
-	$(BIN)/aix pdf $(SITE) -o $(PDF) $(if $(NAVIGATOR),--navigator $(NAVIGATOR))
+	$(BIN)/aix pdf $(SITE) -o $(PDF) --cache-dir $(BUILD)/.cache $(if $(NAVIGATOR),--navigator $(NAVIGATOR))
 
 handout: $(BIN)/aix ## A sample handout: build/handout.pdf (SELECT="go:promptinjection --with-controls")
 	$(BIN)/aix handout $(SITE) $(or $(SELECT),go:promptinjection --with-controls) -o $(BUILD)/handout.pdf

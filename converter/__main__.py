@@ -124,7 +124,12 @@ def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
 @SITE
 @click.option("-o", "--output", "out", default="build/aix.pdf", show_default=True, help="PDF to write.")
 @click.option("--navigator", type=click.Path(path_type=str), help="Navigator PDF (overrides aix.yaml).")
-@click.option("--no-cache", is_flag=True, help="Render every part afresh (a cold build).")
+@click.option("--no-cache", is_flag=True, help="Render every chapter afresh (a cold build).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Keep renders here for fast rebuilds (default: $XDG_CACHE_HOME/aix/pdf).",
+)
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: the CPUs, at most 4).")
 @PAGE_TIMEOUT
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
@@ -134,6 +139,7 @@ def pdf_command(
     out: str,
     navigator: str | None,
     no_cache: bool,
+    cache_dir: str | None,
     jobs: int | None,
     page_timeout: float,
     strict: bool,
@@ -144,7 +150,9 @@ def pdf_command(
     from .pdf.build import build_pdf
 
     log = BuildLog(quiet=quiet, strict=strict)
-    build_pdf(site, out, log, navigator, cache=not no_cache, jobs=jobs, page_timeout=page_timeout)
+    build_pdf(
+        site, out, log, navigator, not no_cache, jobs=jobs, page_timeout=page_timeout, cache_dir=cache_dir
+    )
 
 
 @cli.command("handout")

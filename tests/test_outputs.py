@@ -62,7 +62,10 @@ def run(*args) -> tuple[int, str]:
 INSIDE = {
     "pdf over a page": lambda s, o: (["pdf", s, "-o", s / PAGE], "-o"),
     "pdf into content/": lambda s, o: (["pdf", s, "-o", s / "content/new/x.pdf"], "-o"),
-    "pdf cache by symlink": lambda s, o: (["pdf", s, "-o", o / "cached/x.pdf"], "the PDF cache"),
+    "pdf cache by symlink": lambda s, o: (
+        ["pdf", s, "-o", o / "x.pdf", "--cache-dir", o / "cached/.aix-cache"],
+        "--cache-dir",
+    ),
     "pdf through a symlinked folder": lambda s, o: (["pdf", s, "-o", o / "into-site/x.pdf"], "-o"),
     "docx over a page": lambda s, o: (["docx", s, "-o", s / PAGE], "-o"),
     "docx over the site": lambda s, o: (["docx", s, "-o", s], "-o"),
@@ -89,7 +92,7 @@ def it_refuses_an_output_inside_the_site_before_any_work(case, site, tmp_path):
         and err.startswith(f"{option}")
         and "aix writes no output into the sources" in err
     ), err
-    assert str(args[3].parent if option == "the PDF cache" else args[3]) in err
+    assert str(args[5] if option == "--cache-dir" else args[3]) in err
     assert snapshot(site) == before
 
 

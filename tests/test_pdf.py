@@ -3,6 +3,7 @@ navigator, metadata), never by bytes; on a small site built here, and on aix-202
 
 from __future__ import annotations
 
+import re
 import socket
 import textwrap
 from pathlib import Path
@@ -15,6 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
+from converter.model import Source
 from converter.pdf.fetcher import SafeFetcher
 from converter.pipeline import build_model
 from converter.transforms.links import names_document_content
@@ -344,7 +346,7 @@ def it_rebuilds_only_the_part_that_changed(tmp_path):
     page = root / "content" / "docs" / "2_threats.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Text.", "Edited text."), encoding="utf-8")
     second = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out)])
-    assert "(1 of 4 parts rendered, the others cached)" in second.stderr
+    assert re.search(r"\(\d+ pages? rendered in 1 of 4 chapters, \d+ from the cache\)", second.stderr)
     assert "Edited text." in "".join(p.extract_text() for p in PdfReader(out).pages)
     again = CliRunner().invoke(cli, ["pdf", str(root), "-o", str(out), "-q"])
     assert again.exit_code == 0 and again.stderr == ""
@@ -547,3 +549,42 @@ def it_refuses_unusable_outputs_and_navigators_in_one_line(tmp_path):
         assert (
             message in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.output
         )
+
+
+# The first minute on a fresh machine
+
+
+def it_says_once_before_rendering_which_packages_are_missing(tmp_path, monkeypatch):
+    import converter.pdf.system as system
+
+    monkeypatch.setattr(system, "font_families", lambda: "liberation sans\nnoto sans\n")
+    monkeypatch.setattr(system.ctypes.util, "find_library", lambda name: None)
+    result = CliRunner().invoke(
+        cli, ["pdf", str(make_sample(tmp_path / "site")), "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if "apt-get" in line]
+    assert len(notes) == 1, result.stderr
+    assert notes[0].endswith(
+        "sudo apt-get install -y fonts-noto-color-emoji fonts-noto-cjk libharfbuzz-subset0"
+    )
+    assert "an emoji font" in notes[0] and "Liberation" not in notes[0]
+    assert result.stderr.index("apt-get") < result.stderr.index("aix pdf: wrote")
+
+
+def it_prints_a_warning_every_chapter_gave_once_with_the_count():
+    from converter.buildlog import BuildLog
+    from converter.pdf.build import _Chapter, _warn_renders
+    from converter.pdf.flow import Flow
+    from converter.pdf.units import Chapter
+
+    said = {"refused": [], "warnings": [["renderer", "Using fontTools instead of HarfBuzz-Subset"]]}
+    chapters = []
+    for n in range(3):
+        chapter = Chapter(f"docs/{n}.md", Source(f"content/docs/{n}.md", 1), "", "", "", "")
+        chapters.append(_Chapter(chapter, Flow("", [], None), {"r1": said, "r2": said}))
+    log = BuildLog(quiet=True)
+    _warn_renders(chapters, log)
+    assert [w.message for w in log.warnings] == [
+        "docs/0.md: Using fontTools instead of HarfBuzz-Subset (and in 2 other chapters)"
+    ]

@@ -5,17 +5,23 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-# (what, Debian package, how to tell it is there)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from converter.pdf.system import PDF_NEEDS, has_font, install_line, missing  # noqa: E402
+
+# (what, Debian package, how to tell it is there, given the installed font families)
 NEEDS = [
-    ("Pango (WeasyPrint's text layout)", "libpango-1.0-0", lambda: _imports("weasyprint")),
-    ("PangoFT2", "libpangoft2-1.0-0", lambda: _imports("weasyprint")),
-    ("Liberation fonts", "fonts-liberation2", lambda: _font("Liberation Sans")),
-    ("Noto fonts", "fonts-noto-core", lambda: _font("Noto Sans")),
-    ("emoji font", "fonts-noto-color-emoji", lambda: _font("Noto Color Emoji")),
-    ("CJK font", "fonts-noto-cjk", lambda: _font("Noto Sans CJK")),
-    ("symbol font LibreOffice draws (the Word snapshot's ✅)", "fonts-symbola", lambda: _font("Symbola")),
-    ("pdftoppm (tests look at pages)", "poppler-utils", lambda: shutil.which("pdftoppm") is not None),
+    ("Pango (WeasyPrint's text layout)", "libpango-1.0-0", lambda f: _imports("weasyprint")),
+    ("PangoFT2", "libpangoft2-1.0-0", lambda f: _imports("weasyprint")),
+    *PDF_NEEDS,
+    (
+        "symbol font LibreOffice draws (the Word snapshot's ✅)",
+        "fonts-symbola",
+        lambda f: has_font("Symbola", f),
+    ),
+    ("pdftoppm (tests look at pages)", "poppler-utils", lambda f: shutil.which("pdftoppm") is not None),
 ]
 
 
@@ -24,22 +30,14 @@ def _imports(module: str) -> bool:
     return result.returncode == 0
 
 
-def _font(family: str) -> bool:
-    if not shutil.which("fc-list"):
-        return False
-    out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
-    return family.lower() in out.lower()
-
-
 def main() -> int:
-    missing = [(what, pkg) for what, pkg, ok in NEEDS if not ok()]
-    if not missing:
+    lacking = missing(NEEDS)
+    if not lacking:
         print("setup: system libraries and fonts are in place")
         return 0
-    for what, pkg in missing:
+    for what, pkg in lacking:
         print(f"setup: missing {what} (Debian package {pkg})")
-    packages = " ".join(dict.fromkeys(pkg for _, pkg in missing))
-    print(f"setup: install them with:\n  sudo apt-get update && sudo apt-get install -y {packages}")
+    print(f"setup: install them with:\n  {install_line(lacking)}")
     return 0
 
 

@@ -9,10 +9,11 @@ writer reads the model only: links and images, those of raw HTML too, are the on
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from typing import Any
 
 from ..hugo.markdown import plain_text
-from ..model import Heading, Image, Link, Page, Site
+from ..model import Block, Heading, Image, Link, Page, Site
 from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
 from .sanitize import Sanitizer
@@ -52,16 +53,35 @@ class HtmlWriter:
 
     # pages
     def render_page(self, page: Page, blocks: list | None = None, title: bool = True) -> str:
-        """A page as a chapter; `blocks` renders a part of it (the PDF renders long pages in parts)."""
+        """A page as a chapter; `blocks` renders a part of it (a handout shows sections of pages)."""
         self.page = page
         self.raw = Sanitizer(self._raw_url)
-        out = [f'<section class="chapter" data-page="{esc(page.path)}">']
+        out = [self.chapter_tag(page)]
         if title:
             out.append(self.title(page.headings[0]))
         out.append(self.render([b.token for b in (page.blocks if blocks is None else blocks)]))
         out.append(self.raw.finish())
         out.append("</section>\n")
         return "".join(out)
+
+    def chapter_tag(self, page: Page, extra_class: str = "") -> str:
+        return f'<section class="chapter{extra_class}" data-page="{esc(page.path)}">'
+
+    def page_pieces(self, page: Page) -> Iterator[tuple[str, Block]]:
+        """The page's body (without its title) cut wherever its raw HTML is balanced, each piece with its
+        first block: a piece is whole top-level elements, so the PDF can lay out from any piece on."""
+        self.page = page
+        self.raw = Sanitizer(self._raw_url)
+        pending: list[str] = []
+        first: Block | None = None
+        for block in page.blocks:
+            pending.append(self.render([block.token]))
+            first = first or block
+            if not self.raw.open and not self.raw.suppressing:
+                yield "".join(pending), first
+                pending, first = [], None
+        if first is not None:
+            yield "".join(pending) + self.raw.finish(), first
 
     def title(self, heading: Heading) -> str:
         return f'<h1 class="title" id="{esc(heading.doc_id)}">{esc(heading.text)}</h1>\n'

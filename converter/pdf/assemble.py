@@ -26,16 +26,19 @@ from .tags import Structure, merge_structure, settle
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
-NAVIGATOR_ALT = "AI Exchange navigator"  # an untagged navigator's page, as one figure
 FOOTER_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+NAVIGATOR_ALT = "AI Exchange navigator"  # an untagged navigator's page, as one figure
 TOC_SIZE = 10  # the contents' font size (styles/aix.css)
 WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
 
 
 @dataclass
 class Part:
+    """Pages of one rendered PDF (all of them when `pages` is None), with the renderer's metadata."""
+
     pdf: Path
     meta: dict
+    pages: list[int] | None = None
 
 
 @dataclass
@@ -60,7 +63,7 @@ def text_width(text: str, size: float) -> float:
 
 
 def merge(
-    front: Part,
+    front: Part | list[Part],
     parts: list[Part],
     navigator: Path | None,
     headings: list[Heading],
@@ -68,35 +71,41 @@ def merge(
     nav_target,
     images: dict[str, Path] | None = None,
 ) -> Merged:
-    """`nav_target(url)` tells where a navigator link goes: a Heading inside the document, or None."""
+    """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
+    inside the document, or None."""
     out = pikepdf.new()
     merged = Merged(out)
-    opened = merged.sources
+    opened: dict[Path, pikepdf.Pdf] = {}
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
     runs: list[tuple[pikepdf.Pdf, list[int], list[int]]] = []  # (source, its pages taken, where they landed)
 
-    def append(part: Part, first: int = 0, last: int | None = None) -> None:
-        src = pikepdf.open(part.pdf)
-        opened.append(src)
-        taken = list(range(first, len(src.pages) if last is None else last))
+    def append(part: Part, keep=lambda i: True) -> None:
+        if part.pdf not in opened:
+            opened[part.pdf] = pikepdf.open(part.pdf)
+            merged.sources.append(opened[part.pdf])
+        src = opened[part.pdf]
+        taken = [i for i in (range(len(src.pages)) if part.pages is None else part.pages) if keep(i)]
         for i in taken:
             out.pages.append(src.pages[i])
             placed.append((len(out.pages) - 1, part.meta["pages"][i]))
-        runs.append((src, taken, [index for index, _meta in placed[-len(taken) :]]))
+        runs.append((src, taken, list(range(len(out.pages) - len(taken), len(out.pages)))))
 
-    cover_pages = _cover_pages(front.meta)
-    append(front, 0, cover_pages)
+    fronts = front if isinstance(front, list) else [front]
+    cover_pages = _cover_pages(fronts[0].meta)
+    for part in fronts:
+        append(part, lambda i: i < cover_pages)
     nav_pages = range(0)
     if navigator is not None:
         nav = pikepdf.open(navigator)
-        opened.append(nav)
+        merged.sources.append(nav)
         settle(nav, "nav-", css_boxes=False)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
         runs.append((nav, list(range(len(nav.pages))), list(nav_pages)))
-    append(front, cover_pages)
+    for part in fronts:
+        append(part, lambda i: i >= cover_pages)
     for part in parts:
         append(part)
 
@@ -106,7 +115,7 @@ def merge(
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests)
     structure = merge_structure(out, runs, str(runs[0][0].Root.get("/Lang", "en")), NAVIGATOR_ALT)
-    _stamp(out, placed, toc, dests, set(nav_pages), _images(out, images or {}, opened), structure)
+    _stamp(out, placed, toc, dests, set(nav_pages), _images(out, images or {}, merged.sources), structure)
     structure.finish()
     merged.pages = len(out.pages)
     names = Array()

@@ -1,15 +1,19 @@
-"""`aix pdf`: sources -> parts (units.py) -> WeasyPrint in worker processes (render.py) -> one PDF (assemble.py).
+"""`aix pdf`: sources -> chapters (units.py) -> WeasyPrint in worker processes (render.py), pages chosen so
+that chapters flow (flow.py) -> one PDF (assemble.py).
 
-Parts whose HTML, styles and images are unchanged come from the cache beside the output
-(``<output folder>/.aix-cache/<output name>/``); ``--no-cache`` renders everything in a temporary folder.
+Renders and each chapter's layout are kept in a cache folder (``--cache-dir``, by default
+``$XDG_CACHE_HOME/aix/pdf``), in a subfolder per site and output, so a rebuild renders only around what
+changed; ``--no-cache`` renders everything in a temporary folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import tempfile
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
@@ -25,11 +29,12 @@ from ..html.release import document_info
 from ..model import Source
 from ..pipeline import build_model
 from .assemble import Part, merge, set_metadata
+from .flow import Flow, Layout, Request
 from .render import Job, run, warm_up
-from .units import placeholder, plan_units
+from .system import install_line, missing
+from .units import Chapter, placeholder, plan_chapters
 from .workers import Workers
 
-CACHE = ".aix-cache"
 PAGE_TIMEOUT = 60.0  # seconds a part may take (--page-timeout): WeasyPrint is quadratic on some inputs
 
 
@@ -41,6 +46,15 @@ def default_jobs() -> int:
     return max(1, min(cpus, 4))
 
 
+def cache_folder(root: str | Path, out: Path, base: str | Path | None = None) -> Path:
+    """Where the renders of this site's PDF at this output are kept: one folder per site and output."""
+    if base is None:
+        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = Path(home) / "aix" / "pdf"
+    key = hashlib.sha256(f"{Path(root).resolve()}\0{out.resolve()}".encode()).hexdigest()[:16]
+    return Path(base) / f"{out.stem}-{key}"
+
+
 def build_pdf(
     root: str | Path,
     out: str | Path,
@@ -49,18 +63,34 @@ def build_pdf(
     cache: bool = True,
     jobs: int | None = None,
     page_timeout: float | None = PAGE_TIMEOUT,
+    cache_dir: str | Path | None = None,
 ) -> Path:
     out = output_path(out, "-o", root, inputs=(navigator,))
+    store = None
     if cache:
-        output_path(out.parent / CACHE / out.stem, "the PDF cache (beside -o)", root, folder=True)
+        store = cache_folder(root, out, cache_dir)
+        output_path(store, "--cache-dir", root, folder=True)
     jobs = jobs or default_jobs()
-    warm = cache and any((out.parent / CACHE / out.stem).glob("*.json"))
-    with Workers(run, warm_up, page_timeout) as workers:
-        workers.start(1 if warm else jobs)  # a rebuild usually renders one part
-        return _build(root, out, log, navigator, cache, workers, jobs)
+    warm = store is not None and any(store.glob("layout-*.json"))
+    with (
+        tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp,
+        Workers(run, warm_up, page_timeout) as workers,
+    ):
+        workers.start(1 if warm else jobs)  # a rebuild usually renders one chapter
+        return _build(root, out, log, navigator, store or Path(tmp), workers, jobs)
 
 
-def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Workers, jobs: int) -> Path:
+@dataclass
+class _Chapter:
+    """A chapter being laid out: its pieces, its flow, and the renders it uses."""
+
+    chapter: Chapter
+    flow: Flow
+    metas: dict[str, dict] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered anew
+
+
+def _build(root, out: Path, log: BuildLog, navigator, store: Path, workers: Workers, jobs: int) -> Path:
     log.stage("model")
     log.progress("pdf: reading the sources")
     site = build_model(root, log.add)
@@ -69,62 +99,106 @@ def _build(root, out: Path, log: BuildLog, navigator, cache: bool, workers: Work
     _check_navigator(info.navigator)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise AixError(f"cannot create {out.parent}: {why(e)}") from None
-    with tempfile.TemporaryDirectory(prefix="aix-pdf-") as tmp:
-        store = out.parent / CACHE / out.stem if cache else Path(tmp)
         store.mkdir(parents=True, exist_ok=True)
-        log.stage("html and render")
-        log.progress("pdf: writing HTML")
-        planned = plan_units(site, info, linker, log.warn)
-        units, metas, rendered = _render_all(site, planned, store, log, workers, jobs)
-        for unit, meta in zip(units, metas, strict=True):
-            for url, reason in meta["refused"]:
-                log.warn(unit.source, "refused-fetch", f"{unit.label}: refused to read {url}: {reason}")
-            for code, message in meta["warnings"]:
-                if code != "refused-fetch":
-                    log.warn(unit.source, code, f"{unit.label}: {message}")
-        log.stage("merge")
-        log.progress("pdf: merging")
-        parts = [Part(store / f"{u.key}.pdf", m) for u, m in zip(units, metas, strict=True)]
-        images = {key: store / f"img-{key}.pdf" for unit in units for key in unit.rasters}
-
-        def nav_target(url: str):
-            if not site.pages:
-                return None
-            where = Source(str(info.navigator), 1)
-            return linker.url(site.pages[0], url, where).heading
-
-        merged = merge(
-            parts[0], parts[1:], info.navigator, site.headings, toc_headings(site), nav_target, images
+    except OSError as e:
+        raise AixError(f"cannot create {e.filename or out.parent}: {why(e)}") from None
+    lacking = missing()
+    if lacking:
+        log.note(
+            f"this machine lacks {', '.join(what for what, _ in lacking)}; "
+            f"the PDF will miss glyphs or build slower. Install with: {install_line(lacking)}"
         )
-        for name in merged.dangling:
-            log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
-        log.gate()
-        set_metadata(
-            merged.pdf,
-            info,
-            f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
-        )
-        buffer = io.BytesIO()
-        merged.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        merged.close()
-        try:
-            write_atomic(out, buffer.getvalue())
-        except OSError as e:
-            raise AixError(f"cannot write {out}: {why(e)}") from None
-        if cache:
-            _prune(store, {u.key for u in units} | {f"img-{key}" for key in images})
+    log.stage("html and render")
+    log.progress("pdf: writing HTML")
+    chapters = _lay_out(site, plan_chapters(site, info, linker, log.warn), store, log, workers, jobs)
+    _warn_renders(chapters, log)
+    log.stage("merge")
+    log.progress("pdf: merging")
+    parts = [_parts(store, ch) for ch in chapters]
+    images = {key: store / f"img-{key}.pdf" for ch in chapters for key in ch.chapter.rasters}
+
+    def nav_target(url: str):
+        if not site.pages:
+            return None
+        where = Source(str(info.navigator), 1)
+        return linker.url(site.pages[0], url, where).heading
+
+    merged = merge(
+        parts[0],
+        [p for ps in parts[1:] for p in ps],
+        info.navigator,
+        site.headings,
+        toc_headings(site),
+        nav_target,
+        images,
+    )
+    for name in merged.dangling:
+        log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
+    log.gate()
+    set_metadata(
+        merged.pdf,
+        info,
+        f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
+    )
+    buffer = io.BytesIO()
+    merged.pdf.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    merged.close()
+    try:
+        write_atomic(out, buffer.getvalue())
+    except OSError as e:
+        raise AixError(f"cannot write {out}: {why(e)}") from None
+    _keep(store, chapters, images)
     log.stage(None)
-    log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, rendered, len(units)))
+    log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, chapters))
     return out
 
 
-def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: int, parts: int) -> list[str]:
+def _warn_renders(chapters: list[_Chapter], log: BuildLog) -> None:
+    """What WeasyPrint said while rendering: each message once, at the first chapter that gave it, with
+    the number of chapters when it came from more than one (a missing library is reported by each)."""
+    where: dict[tuple[str, str], dict[str, Chapter]] = {}
+    for ch in chapters:
+        for meta in ch.metas.values():
+            for url, reason in meta["refused"]:
+                log.warn(
+                    ch.chapter.source, "refused-fetch", f"{ch.chapter.label}: refused to read {url}: {reason}"
+                )
+            for code, message in meta["warnings"]:
+                if code != "refused-fetch":
+                    where.setdefault((code, message), {}).setdefault(ch.chapter.label, ch.chapter)
+    for (code, message), found in where.items():
+        first = next(iter(found.values()))
+        more = f" (and in {len(found) - 1} other chapters)" if len(found) > 1 else ""
+        log.warn(first.source, code, f"{first.label}: {message}{more}")
+
+
+def _parts(store: Path, ch: _Chapter) -> list[Part]:
+    """A chapter's pages as runs of consecutive pages of one render each."""
+    parts: list[Part] = []
+    for sheet in ch.flow.sheets:
+        last = parts[-1] if parts else None
+        if last is not None and last.pdf.stem == sheet.render and last.pages[-1] == sheet.index - 1:
+            last.pages.append(sheet.index)
+        else:
+            parts.append(Part(store / f"{sheet.render}.pdf", ch.metas[sheet.render], [sheet.index]))
+    return parts
+
+
+def _report(out, size, merged, linker: Linker, log: BuildLog, info, chapters: list[_Chapter]) -> list[str]:
     stats = linker.stats
+    pages = sum(len(ch.flow.sheets) for ch in chapters)
+    fresh = sum(ch.rendered for ch in chapters)
+    touched = sum(ch.rendered > 0 for ch in chapters)
+    if fresh == 0:
+        how = "every page from the cache"
+    elif fresh >= pages:
+        how = f"all {len(chapters)} chapters rendered"
+    else:
+        how = (
+            f"{fresh} pages rendered in {touched} of {len(chapters)} chapters, {pages - fresh} from the cache"
+        )
     lines = [
-        f"aix pdf: wrote {out} ({merged.pages} pages, {size / 1e6:.1f} MB) in {log.elapsed():.1f} s"
-        f" ({rendered} of {parts} parts rendered, the others cached)",
+        f"aix pdf: wrote {out} ({merged.pages} pages, {size / 1e6:.1f} MB) in {log.elapsed():.1f} s ({how})",
         f"  links: {stats.internal} inside the document, all jumps in the PDF ({merged.internal_links} link areas); "
         f"{stats.external} outside; {len(stats.unresolved)} unresolved",
         f"  warnings: {len(log.warnings)}: {log.count('missing-glyph')} missing glyphs, "
@@ -132,11 +206,15 @@ def _report(out, size, merged, linker: Linker, log: BuildLog, info, rendered: in
         f"  time: {log.timings()}",
     ]
     if info.navigator is not None:
+        external = list(dict.fromkeys(merged.navigator_external))
+        repeats = len(merged.navigator_external) - len(external)
         lines.append(
             f"  navigator {info.navigator.name}: {merged.navigator_internal} links jump inside, "
-            f"{len(merged.navigator_external)} stay external" + (":" if merged.navigator_external else "")
+            f"{len(merged.navigator_external)} stay external"
+            + (f" ({len(external)} addresses, {repeats} repeated)" if repeats else "")
+            + (":" if external else "")
         )
-        lines += [f"    {url}" for url in dict.fromkeys(merged.navigator_external)]
+        lines += [f"    {url}" for url in external]
     return lines
 
 
@@ -152,68 +230,137 @@ def _check_navigator(path: Path | None) -> None:
         raise InputError(f"navigator {path} is not a readable PDF ({e})") from None
 
 
-def _render_all(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int):
-    """The parts, their metadata, and how many were rendered. A part the cache lacks goes to a worker as
-    soon as its HTML is written; what no worker has taken when all are written goes longest first. A part
-    that fails does not stop the others (they land in the cache); the build fails after them, naming it."""
+def _layout_file(store: Path, chapter: Chapter) -> Path:
+    return store / f"layout-{hashlib.sha256(chapter.label.encode()).hexdigest()[:16]}.json"
+
+
+def _old_layout(store: Path, chapter: Chapter) -> Layout | None:
+    """The chapter's layout from the last build, if every render it names is still there."""
+    try:
+        layout = Layout.from_json(json.loads(_layout_file(store, chapter).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    keys = {s.render for s in layout.sheets}
+    if not all((store / f"{k}.json").is_file() and (store / f"{k}.pdf").is_file() for k in keys):
+        return None
+    return layout
+
+
+def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int) -> list[_Chapter]:
+    """Every chapter's pages: from the last layouts where they still hold, else rendered. A chapter's
+    render goes to a worker as soon as its HTML is written; renders of different chapters run in parallel,
+    those of one chapter one after the other (each starts where the last one's pages stop). A render that
+    fails does not stop the others; the build fails after them, naming its page and line."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
-    units, metas, todo, rasters = [], {}, {}, {}
-    for unit in planned:
-        units.append(unit)
-        meta_file = store / f"{unit.key}.json"
-        if unit.key in todo or unit.key in metas:
-            pass
-        elif meta_file.is_file() and (store / f"{unit.key}.pdf").is_file():
-            metas[unit.key] = json.loads(meta_file.read_text(encoding="utf-8"))
-        else:
-            job = Job(unit.key, unit.html, base, roots, str(store / f"{unit.key}.pdf"), str(meta_file))
-            todo[unit.key] = job
-            workers.start(min(jobs, len(todo)))
-            workers.submit(job)
-        for key, raster in unit.rasters.items():
+    chapters: list[_Chapter] = []
+    waiting: dict[str, tuple[_Chapter, Request]] = {}
+    rasters: dict[str, tuple] = {}
+    failed: list[AixError] = []
+    total = 0
+
+    def advance(ch: _Chapter) -> None:
+        nonlocal total
+        while (request := ch.flow.next_request()) is not None:
+            key = ch.chapter.key(request.start, request.end)
+            meta_file = store / f"{key}.json"
+            if key in waiting:
+                return
+            if meta_file.is_file() and (store / f"{key}.pdf").is_file():
+                _accept(ch, request, key, json.loads(meta_file.read_text(encoding="utf-8")))
+                continue
+            html = ch.chapter.html(request.start, request.end)
+            waiting[key] = (ch, request)
+            workers.start(min(jobs, len(waiting)))
+            workers.submit(Job(key, html, base, roots, str(store / f"{key}.pdf"), str(meta_file)))
+            total += 1
+            return
+
+    for chapter in planned:
+        ch = _Chapter(chapter, Flow(chapter.context, chapter.ids, _old_layout(store, chapter)))
+        for key, raster in chapter.rasters.items():
             if key not in rasters and not (store / f"img-{key}.pdf").is_file():
                 rasters[key] = ("image", raster, str(store / f"img-{key}.pdf"))
-    jobs_left = len(todo) + len(rasters)
-    done_pages = sum(len(m["pages"]) for m in metas.values())
-    if not jobs_left:
-        return units, [metas[u.key] for u in units], 0
-    log.progress(f"pdf: rendering {len(todo)} of {len(units)} parts")
-    workers.start(min(jobs, jobs_left))
-    for task in rasters.values():  # images after the parts: short, they fill the gaps at the end
+        chapters.append(ch)
+        advance(ch)
+    if not waiting and not rasters:
+        return _with_kept_metas(chapters, store)
+    workers.start(min(jobs, len(waiting) + len(rasters)))
+    for task in rasters.values():  # images after the chapters: short, they fill the gaps at the end
         workers.submit(task)
     workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
-    failed: list[AixError] = []
-    for n, outcome in enumerate(workers.results(), 1):
+    done = pages = 0
+    log.progress(f"pdf: rendering {len(waiting)} of {len(chapters)} chapters")
+    for outcome in workers.results():
         if outcome.error is not None:
-            failed.append(_failure(units, outcome))
-        elif "key" in outcome.value:
-            metas[outcome.value["key"]] = outcome.value
-            done_pages += len(outcome.value["pages"])
-        log.progress(f"pdf: rendered {n}/{jobs_left} parts and images ({done_pages} pages)")
+            failed.append(_failure(waiting, outcome))
+            if isinstance(outcome.job, Job):
+                waiting.pop(outcome.job.key, None)
+            continue
+        if "key" not in outcome.value:
+            continue
+        ch, request = waiting.pop(outcome.value["key"])
+        _accept(ch, request, outcome.value["key"], outcome.value)
+        ch.rendered += len(outcome.value["pages"]) - (1 if request.start else 0)
+        pages += len(outcome.value["pages"])
+        done += 1
+        if not failed:
+            advance(ch)
+        log.progress(
+            f"pdf: rendered {ch.chapter.label} ({done} of {total} renders, {pages} pages)"
+            + ("" if ch.flow.done else ", going on from its last page break")
+        )
     if failed:
         first = failed[0]
         if len(failed) > 1:
             first.message += f"; {len(failed) - 1} other part(s) failed too"
         raise first
-    return units, [metas[u.key] for u in units], len(todo)
+    return _with_kept_metas(chapters, store)
 
 
-def _failure(units, outcome) -> AixError:
-    """The error for a part (or an image) that could not be rendered, naming its page and line."""
+def _with_kept_metas(chapters: list[_Chapter], store: Path) -> list[_Chapter]:
+    """Read the metadata of the renders kept from the last build."""
+    for ch in chapters:
+        for key in {s.render for s in ch.flow.sheets} - ch.metas.keys():
+            ch.metas[key] = json.loads((store / f"{key}.json").read_text(encoding="utf-8"))
+    return chapters
+
+
+def _accept(ch: _Chapter, request: Request, key: str, meta: dict) -> None:
+    ch.metas[key] = meta
+    starts = [page.get("start") for page in meta["pages"]]
+    ch.flow.accept(request, key, starts, 1 if request.start else 0)
+
+
+def _failure(waiting: dict, outcome) -> AixError:
+    """The error for a render (or an image) that failed, naming its page and the line it starts at."""
     job = outcome.job
     error = InputError if outcome.code == 2 else AixError
     hint = "--page-timeout" if outcome.error.startswith("rendering took longer") else None
     if isinstance(job, Job):
-        unit = next(u for u in units if u.key == job.key)
-        part = "" if unit.page is not None else " (the cover and contents)"  # else its line tells the part
+        ch, request = waiting[job.key]
+        chapter = ch.chapter
+        if chapter.lines:
+            where = Source(chapter.source.file, chapter.lines[min(request.start, len(chapter.lines) - 1)])
+            part = ""
+        else:
+            where, part = chapter.source, " (the cover and contents)"
         message = outcome.error if hint else f"rendering failed: {outcome.error}"
-        return error(message + part, where=str(unit.source), hint=hint)
+        return error(message + part, where=str(where), hint=hint)
     return error(f"converting image {job[1].file} failed: {outcome.error}", hint=hint)
 
 
-def _prune(store: Path, keep: set[str]) -> None:
-    """Drop cached parts that this build no longer uses, and what a killed worker left half-written."""
+def _keep(store: Path, chapters: list[_Chapter], images: dict[str, Path]) -> None:
+    """Save each chapter's layout; drop renders no layout uses, and what a killed worker left half-written."""
+    keep = {f"img-{key}" for key in images}
+    layouts = set()
+    for ch in chapters:
+        layout = Layout(ch.chapter.context, ch.chapter.ids, ch.flow.sheets)
+        file = _layout_file(store, ch.chapter)
+        write_atomic(file, json.dumps(layout.to_json()).encode("utf-8"))
+        layouts.add(file.name)
+        keep |= {s.render for s in ch.flow.sheets}
     for file in store.iterdir():
-        if (file.suffix in (".pdf", ".json") and file.stem not in keep) or file.suffix == ".tmp":
+        stale = file.suffix in (".pdf", ".json") and file.stem not in keep and file.name not in layouts
+        if stale or file.suffix == ".tmp":
             file.unlink(missing_ok=True)

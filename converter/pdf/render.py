@@ -56,7 +56,7 @@ def render(job: Job) -> dict:
         fetcher = SafeFetcher([Path(r) for r in job.roots], lambda url, why: refusals.append((url, why)))
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
         pages = []
-        for page in document.pages:
+        for page, start in zip(document.pages, _piece_starts(document), strict=True):
             height = page.height
             anchors = {
                 name: [
@@ -67,7 +67,9 @@ def render(job: Job) -> dict:
                 ]
                 for name, (x1, y1, x2, y2) in page.anchors.items()
             }
-            pages.append({"width": page.width * PX, "height": height * PX, "anchors": anchors})
+            pages.append(
+                {"width": page.width * PX, "height": height * PX, "anchors": anchors, "start": start}
+            )
     finally:
         LOGGER.removeHandler(collect)
     meta = {
@@ -97,6 +99,33 @@ def _write_tagged(document, job: Job) -> None:
     with pikepdf.open(io.BytesIO(document.write_pdf(pdf_tags=True))) as pdf:
         settle(pdf, f"{job.key[:12]}-", css_boxes=True)
         pdf.save(job.pdf)
+
+
+def _piece_starts(document) -> list[int | None]:
+    """For each page, the piece (``data-aix-b``, units.py) whose top begins the page, if one does: the first
+    box in the chapter's section is that piece's element, and it was not on the page before."""
+    starts: list[int | None] = []
+    before: set[int] = set()
+    for page in document.pages:
+        boxes = _chapter_boxes(page._page_box)
+        here = {id(box.element) for box in boxes}
+        start = None
+        if boxes and id(boxes[0].element) not in before:
+            mark = boxes[0].element.get("data-aix-b") if boxes[0].element is not None else None
+            start = int(mark) if mark is not None and mark.isdigit() else None
+        starts.append(start)
+        before = here
+    return starts
+
+
+def _chapter_boxes(page_box) -> list:
+    """The boxes of the chapter's section on a page (html > body > section.chapter)."""
+    for html in page_box.children:
+        for body in getattr(html, "children", ()):
+            for box in getattr(body, "children", ()):
+                if box.element_tag == "section" and "chapter" in (box.element.get("class") or ""):
+                    return list(box.children)
+    return []
 
 
 def run(task: Job | tuple) -> dict:
