@@ -132,6 +132,9 @@ def html_command(site: str, out: str, strict: bool, quiet: bool) -> None:
 )
 @click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: the CPUs, at most 4).")
 @PAGE_TIMEOUT
+@click.option(
+    "--page-refs", is_flag=True, help='Print the page after every internal link: "Evasion (p. 57)".'
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on any warning, writing nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, warnings or report; errors only.")
 def pdf_command(
@@ -142,6 +145,7 @@ def pdf_command(
     cache_dir: str | None,
     jobs: int | None,
     page_timeout: float,
+    page_refs: bool,
     strict: bool,
     quiet: bool,
 ) -> None:
@@ -151,7 +155,15 @@ def pdf_command(
 
     log = BuildLog(quiet=quiet, strict=strict)
     build_pdf(
-        site, out, log, navigator, not no_cache, jobs=jobs, page_timeout=page_timeout, cache_dir=cache_dir
+        site,
+        out,
+        log,
+        navigator,
+        cache=not no_cache,
+        jobs=jobs,
+        page_timeout=page_timeout,
+        cache_dir=cache_dir,
+        page_refs=page_refs,
     )
 
 

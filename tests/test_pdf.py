@@ -4,7 +4,10 @@ navigator, metadata), never by bytes; on a small site built here, and on aix-202
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -12,10 +15,12 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import write_site
+from pdf_pages import page_fill
 from PIL import Image
 from pypdf import PdfReader
 
 from converter.__main__ import cli
+from converter.html.document import toc_headings
 from converter.model import Source
 from converter.pdf.fetcher import SafeFetcher
 from converter.pipeline import build_model
@@ -257,8 +262,7 @@ def it_numbers_the_contents_with_the_pages_the_bookmarks_point_to(built):
     root, out, _ = built
     reader = PdfReader(out)
     pairs = contents_numbers(reader)
-    titles = [h for h in build_model(root).headings if h.level <= 3]
-    assert len(pairs) == len(titles)
+    assert len(pairs) == len(toc_headings(build_model(root)))
     assert all(number == page for number, page in pairs)
     bookmark_pages = sorted({page + 1 for _, _, page in outline(reader)})
     assert {number for number, _ in pairs} <= set(bookmark_pages)
@@ -464,7 +468,7 @@ def check_release(root: Path, out: Path, extra: list[str]) -> tuple[PdfReader, s
     assert all(target is not None for _, kind, target in annotations if kind == "dest")
     assert [u for _, kind, u in annotations if kind == "uri" and names_document_content(site, u)] == []
     pairs = contents_numbers(reader)
-    assert len(pairs) == len([h for h in site.headings if h.level <= 3 and h.scope == 0])
+    assert len(pairs) == len(toc_headings(site))
     assert all(number == page for number, page in pairs)
     return reader, result.stderr
 
@@ -487,6 +491,51 @@ def it_builds_the_full_release_with_every_link_landing(corpus, tmp_path):
     navigator_jumps = [row for row in links(reader) if row[0] == 1 and row[1] == "dest"]
     assert len(navigator_jumps) >= 30 and "33 links jump inside" in stderr
     assert len(reader.pages) > 200
+    # chapters flow: no page under 40% full but a chapter's last (the front matter ends a chapter too)
+    site = build_model(corpus / "aix-2026")
+    titles = {p.headings[0].text for p in site.pages}
+    starts = sorted({page for depth, title, page in outline(reader) if depth == 1 and title in titles})
+    last_pages = {start - 1 for start in starts} | {len(reader.pages) - 1}
+    fills = page_fill(tmp_path / "aix-2026.pdf")
+    thin = [(n + 1, round(f, 2)) for n, f in enumerate(fills) if f < 0.4 and n not in last_pages]
+    assert thin == [], f"pages under 40% full inside a chapter: {thin}"
+    # as many pages as Chromium prints of the same HTML, within 3% (the navigator page is aix's own)
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (.ci/run installs it): the page count is not compared")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "converter",
+            "html",
+            str(corpus / "aix-2026"),
+            "-o",
+            str(tmp_path / "html"),
+            "-q",
+        ],
+        check=True,
+    )
+    chromium = tmp_path / "chromium.pdf"
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={chromium}",
+            (tmp_path / "html" / "index.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    theirs = len(PdfReader(chromium).pages)
+    ours = len(reader.pages) - 1
+    assert abs(ours - theirs) <= 0.03 * theirs, (ours, theirs)
 
 
 @pytest.mark.parametrize(

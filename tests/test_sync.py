@@ -561,7 +561,7 @@ def it_refuses_a_snapshot_of_another_site(snapshot, make_site):
     before = files(site)
     result = sync(snapshot, site, "--write")
     assert result.exit_code == 2
-    assert "error: a snapshot of another site ('AI Exchange sample', 6 pages)" in result.stderr
+    assert "error: a snapshot of another site ('AI Exchange sample', 7 pages)" in result.stderr
     assert result.stderr.count("\n") == 1 and files(site) == before
 
 

@@ -13,21 +13,43 @@ from .. import STYLES
 from ..buildlog import BuildLog
 from ..errors import AixError
 from ..fileio import output_path, why, write_atomic
-from ..model import Heading, Image, Site
+from ..model import Heading, Image, Page, Site
 from ..pipeline import build_model
 from .hrefs import Linker
+from .pagerefs import index_letter
 from .release import DocInfo, document_info
 from .writer import HtmlWriter, ImagePolicy, esc
 
-TOC_DEPTH = 3
+TOC_DEPTH = 3  # without numbered sections: page titles and two levels below
 DATA_IMAGES = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+NAVIGATION = ("cards", "card", "small-card")  # shortcodes that only lead to other pages
 
 
 def toc_headings(site: Site) -> list[Heading]:
-    """The headings the contents list shows: page titles and two levels below, outside shortcodes."""
-    depth = site.aix.get("toc_depth", TOC_DEPTH)
-    depth = depth if isinstance(depth, int) and 1 <= depth <= 6 else TOC_DEPTH
-    return [h for h in site.headings if h.scope == 0 and h.level <= depth]
+    """The headings the contents list shows: down to `contents_levels` (aix.yaml; by default the level
+    that numbered sections reach), outside shortcodes, without index letters and landing pages."""
+    levels = site.aix.get("contents_levels") or numbered_levels(site)
+    landing = {page.path for page in site.pages if is_landing(page)}
+    return [
+        h
+        for h in site.headings
+        if h.scope == 0 and h.level <= levels and not index_letter(h) and h.page not in landing
+    ]
+
+
+def numbered_levels(site: Site) -> int:
+    """The deepest level with a section number of its parent's ("2.1", "2.1.3"); a lone "1." there is a
+    step, not a section."""
+    dotted = [h.level for h in site.headings if h.scope == 0 and h.number and "." in h.number]
+    return max(dotted, default=TOC_DEPTH)
+
+
+def is_landing(page: Page) -> bool:
+    """A page with a title and nothing of its own: no sections, only blank lines and cards to other pages."""
+    return len(page.headings) == 1 and all(
+        b.kind == "blank_line" or (b.kind == "shortcode" and b.token.get("name") in NAVIGATION)
+        for b in page.blocks
+    )
 
 
 def cover_html(info: DocInfo) -> str:
@@ -44,7 +66,7 @@ def toc_html(headings: list[Heading], href: Callable[[Heading], str], slots: boo
     there, once it knows the pages."""
     out = ['<nav class="toc"><h2 class="toc-title">Contents</h2>\n<ol>\n']
     for h in headings:
-        level = min(h.level, 3)
+        level = min(h.level, 6)
         text = f'<span class="t">{esc(h.text)}</span>'
         anchor = ""
         if slots:

@@ -42,12 +42,16 @@ class Linker:
 
     def href(self, link: Link) -> str | None:
         """The href to write for a link; None when it must be text only."""
+        return self.follow(link).href
+
+    def follow(self, link: Link) -> Resolved:
+        """Where a link written into the output goes (counted once for the report)."""
         found = self.resolve(link)
         if found.kind == "internal":
             self.stats.internal += 1
         elif found.kind not in ("mail", "unsafe"):
             self.stats.external += 1
-        return found.href
+        return found
 
     def url(self, page: Page, url: str, where: Source) -> Resolved:
         """A URL that is not in the model (the navigator's boxes, read while the PDF is joined): resolved

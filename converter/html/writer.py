@@ -16,6 +16,7 @@ from ..hugo.markdown import plain_text
 from ..model import Block, Heading, Image, Link, Page, Site
 from ..transforms.images import image_problem
 from .hrefs import Linker, Warn
+from .pagerefs import PageRefs
 from .sanitize import Sanitizer
 from .shortcodes import Shortcodes
 from .text import esc, text_of
@@ -41,8 +42,11 @@ class ImagePolicy:
 class HtmlWriter:
     """Renders the pages of a site; one instance per output document."""
 
-    def __init__(self, site: Site, linker: Linker, images: ImagePolicy, warn: Warn):
+    def __init__(
+        self, site: Site, linker: Linker, images: ImagePolicy, warn: Warn, page_refs: PageRefs | None = None
+    ):
         self.site = site
+        self.page_refs = page_refs
         self.linker = linker
         self.images = images
         self.warn = warn
@@ -210,13 +214,17 @@ class HtmlWriter:
         return self.shortcodes.render(tok)
 
     def inline_link(self, tok: Token) -> str:
-        href = self.href(self.page.links[tok["_link"]])
+        link = self.page.links[tok["_link"]]
+        found = self.linker.follow(link)
         inner = self.render(tok.get("children") or [])
-        if href is None:
+        if found.href is None:
             return inner  # an unsafe URL: the text stays, the link goes
         title = tok["attrs"].get("title")
         title_attr = f' title="{esc(title)}"' if title else ""
-        return f'<a href="{esc(href)}"{title_attr}>{inner}</a>'
+        ref = ""
+        if self.page_refs is not None and found.heading is not None:
+            ref = self.page_refs.after(self.page, link, tok["_link"], found.heading)
+        return f'<a href="{esc(found.href)}"{title_attr}>{inner}</a>{ref}'
 
     def inline_image(self, tok: Token) -> str:
         """An image; with a title, the image and the title as its caption, as hextra's image hook shows it

@@ -41,6 +41,7 @@ def load_site(root: str | Path) -> Site:
     aix_file = root / "aix.yaml"
     if aix_file.is_file():
         aix.update(_mapping(_parse_yaml_file(aix_file, root), "aix.yaml", "aix.yaml"))
+    _check_contents_levels(aix, root, name)
     site = Site(root=root, config=config, aix=aix)
     site.base_url = str(aix.get("base_url") or config.get("baseURL") or site.base_url).rstrip("/") + "/"
     pages = [read_page(root, f) for f in page_files(root, site.warnings)]
@@ -121,6 +122,28 @@ def _mapping(value: Any, where: str, what: str) -> dict[str, Any]:
         kind = kinds.get(type(value), type(value).__name__)
         raise InputError(f"{what} must be a mapping of keys to values, not {kind}", where=where)
     return value
+
+
+def _check_contents_levels(aix: dict[str, Any], root: Path, config_name: str) -> None:
+    """`contents_levels` is how deep the contents list goes: a heading level, 1 (page titles) to 6."""
+    value = aix.get("contents_levels")
+    if value is None or (type(value) is int and 1 <= value <= 6):
+        return
+    raise InputError(
+        f"contents_levels must be a heading level from 1 to 6, not {value!r}",
+        where=_key_where(root, "contents_levels", config_name),
+    )
+
+
+def _key_where(root: Path, key: str, config_name: str) -> str:
+    """Where an aix setting was given: its line in aix.yaml, else the site configuration's params.aix."""
+    path = root / "aix.yaml"
+    if path.is_file():
+        node = yaml.compose(read_text(path, root))
+        for k, _ in node.value if isinstance(node, yaml.MappingNode) else []:
+            if k.value == key:
+                return f"aix.yaml:{k.start_mark.line + 1}"
+    return config_name
 
 
 def _parse_yaml_file(path: Path, root: Path) -> Any:

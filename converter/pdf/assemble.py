@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
+from ..html.pagerefs import SLOT, ref_text, slot_target
 from ..html.release import DocInfo
 from ..model import Heading
 from ..urlpolicy import refused_scheme
@@ -29,7 +30,8 @@ FOOTER_Y = 28.0  # points from the bottom edge
 FOOTER_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 NAVIGATOR_ALT = "AI Exchange navigator"  # an untagged navigator's page, as one figure
 TOC_SIZE = 10  # the contents' font size (styles/aix.css)
-WIDTHS = {c: 556 for c in "0123456789"} | {" ": 278, "/": 278}  # Helvetica (and Helvetica-Bold digits)
+TEXT_GRAY = b"0.106"  # the text colour #1b1b1b (styles/aix.css)
+WIDTHS = {c: 556 for c in "0123456789p"} | dict.fromkeys(" /,.", 278) | dict.fromkeys("()", 333)  # Helvetica
 
 
 @dataclass
@@ -140,7 +142,7 @@ def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str,
     for index, meta in placed:
         page = out.pages[index].obj
         for name, (x1, y1, _x2, _y2) in meta["anchors"].items():
-            if name not in dests and not name.startswith(("te-", "toc-", "img-")):
+            if name not in dests and not name.startswith(("te-", "toc-", "img-", SLOT)):
                 dests[name] = Array([page, Name.XYZ, x1, y1, 0])
     return dests
 
@@ -247,6 +249,31 @@ def _contents_numbers(placed, toc: list[Heading], dests, index_of: dict) -> dict
     return drawn
 
 
+def _page_refs(placed, dests, index_of: dict) -> dict[int, list[bytes]]:
+    """For each page, its internal links' page numbers (html/pagerefs.py), each drawn into the box
+    reserved after its link, on that box's baseline at the font size of its line (the box is 1 em high),
+    squeezed if a number is wider than the box. An index's ", 57" starts at the link; the text's
+    " (p. 57)" ends at the box's end, so that the room a short number leaves reads as a word space before
+    it rather than as a gap before the punctuation after it."""
+    drawn: dict[int, list[bytes]] = {}
+    for index, meta in placed:
+        for name, (x1, top, x2, baseline) in meta["anchors"].items():
+            slot = slot_target(name)
+            if slot is None or slot[1] not in dests:
+                continue
+            style, target = slot
+            text = ref_text(style, _page_number(dests[target], index_of))
+            size = top - baseline
+            width = text_width(text, size)
+            squeeze = min(100.0, 100 * (x2 - x1) / width) if width else 100.0
+            x = x1 if style == "i" else max(x1, x2 - width)
+            drawn.setdefault(index, []).append(
+                b"q %s g BT /AixR %.2f Tf %.1f Tz %.2f %.2f Td (%s) Tj ET Q\n"
+                % (TEXT_GRAY, size, squeeze, x, baseline, text.encode())
+            )
+    return drawn
+
+
 def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str, pikepdf.Object]:
     """Each converted image, copied into the merged PDF once."""
     objects = {}
@@ -296,6 +323,8 @@ def _stamp(
     total = len(out.pages)
     meta_of = dict(placed)
     slots = _contents_numbers(placed, toc, dests, index_of)
+    for index, refs in _page_refs(placed, dests, index_of).items():
+        slots.setdefault(index, []).extend(refs)
     for index, page in enumerate(out.pages):
         if index in skip:
             continue  # the navigator, as it is

@@ -64,6 +64,7 @@ def build_pdf(
     jobs: int | None = None,
     page_timeout: float | None = PAGE_TIMEOUT,
     cache_dir: str | Path | None = None,
+    page_refs: bool = False,
 ) -> Path:
     out = output_path(out, "-o", root, inputs=(navigator,))
     store = None
@@ -77,7 +78,7 @@ def build_pdf(
         Workers(run, warm_up, page_timeout) as workers,
     ):
         workers.start(1 if warm else jobs)  # a rebuild usually renders one chapter
-        return _build(root, out, log, navigator, store or Path(tmp), workers, jobs)
+        return _build(root, out, log, navigator, store or Path(tmp), workers, jobs, page_refs)
 
 
 @dataclass
@@ -90,7 +91,9 @@ class _Chapter:
     rendered: int = 0  # pages rendered anew
 
 
-def _build(root, out: Path, log: BuildLog, navigator, store: Path, workers: Workers, jobs: int) -> Path:
+def _build(
+    root, out: Path, log: BuildLog, navigator, store: Path, workers: Workers, jobs: int, page_refs: bool
+) -> Path:
     log.stage("model")
     log.progress("pdf: reading the sources")
     site = build_model(root, log.add)
@@ -110,7 +113,9 @@ def _build(root, out: Path, log: BuildLog, navigator, store: Path, workers: Work
         )
     log.stage("html and render")
     log.progress("pdf: writing HTML")
-    chapters = _lay_out(site, plan_chapters(site, info, linker, log.warn), store, log, workers, jobs)
+    chapters = _lay_out(
+        site, plan_chapters(site, info, linker, log.warn, page_refs), store, log, workers, jobs
+    )
     _warn_renders(chapters, log)
     log.stage("merge")
     log.progress("pdf: merging")

@@ -19,6 +19,7 @@ from ..errors import AixError, InputError
 from ..fileio import output_path, why, write_atomic
 from ..html.document import DATA_IMAGES
 from ..html.hrefs import Linker
+from ..html.pagerefs import PageRefs, index_letter
 from ..html.release import DocInfo, document_info
 from ..html.writer import HtmlWriter, ImagePolicy, esc
 from ..model import Heading, Image, Link, Site, Target
@@ -59,8 +60,10 @@ class Notes:
 class HandoutWriter(HtmlWriter):
     """The HTML writer with a numbered note after every link that leaves the handout."""
 
-    def __init__(self, site: Site, linker: Linker, images: ImagePolicy, warn, link_notes: bool):
-        super().__init__(site, linker, images, warn)
+    def __init__(
+        self, site: Site, linker: Linker, images: ImagePolicy, warn, link_notes: bool, refs: PageRefs
+    ):
+        super().__init__(site, linker, images, warn, refs)
         self.link_notes = link_notes
         self.notes = Notes()
 
@@ -122,7 +125,8 @@ def _build(root, selectors, out: Path, log: BuildLog, with_controls, paper, link
         return permalink(site, heading, table)
 
     linker = Linker(site, log.warn, internal=internal)
-    writer = HandoutWriter(site, linker, LocalImages(), log.warn, link_notes)
+    refs = PageRefs(body=True, inside=lambda heading: id(heading) in inside)
+    writer = HandoutWriter(site, linker, LocalImages(), log.warn, link_notes, refs)
     log.stage("html")
     html = handout_html(site, selection.sections, writer, info, paper, table)
     log.stage("render")
@@ -199,7 +203,7 @@ def _contents(sections: list[Section]) -> str:
     for section in sections:
         top = section.heading.level
         for h in section.headings:
-            if h.scope == 0 and h.level <= top + 1:
+            if h.scope == 0 and h.level <= top + 1 and not index_letter(h):
                 cls = "sub" if h.level > top else "top"
                 out.append(f'<li class="{cls}"><a href="#{esc(h.doc_id)}">{esc(h.text)}</a></li>')
     out.append("</ol></nav>\n")

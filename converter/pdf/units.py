@@ -22,9 +22,11 @@ from urllib.parse import quote
 from .. import STYLES
 from ..html.document import cover_html, head_html, toc_headings, toc_html
 from ..html.hrefs import Linker
+from ..html.pagerefs import KINDS, PageRefs, ref_text
 from ..html.release import DocInfo
 from ..html.writer import HtmlWriter
 from ..model import Heading, Site, Source
+from .assemble import text_width
 from .raster import Raster, StampedImages
 
 CACHE_VERSION = "aix-pdf-3"  # 3: tagged parts (tags.py)
@@ -41,6 +43,21 @@ FRONT_CSS = (
 )
 _FIRST_TAG = re.compile(r"\s*<([a-zA-Z][a-zA-Z0-9]*)")
 _IMAGE_ID = re.compile(r'<img id="img-([0-9a-f]+)-(\d+)"')
+
+
+def pageref_css(site: Site) -> str:
+    """The boxes after internal links that assemble.py draws page numbers into (html/pagerefs.py): as
+    wide as the page numbers are likely to be in the stamping font, one em high so that the stamp knows
+    the font size. The digits are estimated from the sources (about 2,500 Markdown characters a page,
+    plus the front matter and each chapter's last page), so that the sample's refs leave no room for a
+    third digit; a number that turns out wider is squeezed into its box."""
+    pages = 3 + len(site.pages) + sum(len(page.body) for page in site.pages) // 2500
+    widest = int("8" * len(str(pages)))
+    widths = "".join(
+        f".pageref.{name} {{ width: {text_width(ref_text(style, widest), 1):.2f}em; }}"
+        for style, name in KINDS.items()
+    )
+    return ".pageref { display: inline-block; height: 1em; }" + widths
 
 
 def placeholder(heading: Heading) -> str:
@@ -118,18 +135,22 @@ def _files(files: list[Path]) -> list[bytes]:
     return [str(f).encode("utf-8") + b"\0" + f.read_bytes() for f in sorted(set(files))]
 
 
-def plan_chapters(site: Site, info: DocInfo, linker: Linker, warn) -> Iterator[Chapter]:
-    """The front matter first, then every page in document order, each as soon as its HTML is written."""
+def plan_chapters(
+    site: Site, info: DocInfo, linker: Linker, warn, page_refs: bool = False
+) -> Iterator[Chapter]:
+    """The front matter first, then every page in document order, each as soon as its HTML is written. An
+    index's links get boxes for their page numbers, and with `page_refs` every internal link does."""
     images = StampedImages()
-    writer = HtmlWriter(site, linker, images, warn)
+    writer = HtmlWriter(site, linker, images, warn, PageRefs(body=page_refs, slots=True))
     sheets = _stylesheets()
+    refs_css = pageref_css(site)
     styles = _styles_identity()
     front = cover_html(info) + toc_html(toc_headings(site), placeholder, slots=True)
     head = head_html(info.title, sheets, chapter_css("Contents") + FRONT_CSS)
     first = site.pages[0].headings[0].source if site.pages else Source("", 0)
     yield Chapter("contents", first, head, front, "", "", context=_digest(styles, head, front))
     for page in site.pages:
-        head = head_html(page.title, sheets, chapter_css(page.title))
+        head = head_html(page.title, sheets, chapter_css(page.title) + refs_css)
         tag = writer.chapter_tag(page)
         chapter = Chapter(
             page.path,
