@@ -151,3 +151,52 @@ def broken_words(path: str, words: set[str], known: set[str]) -> list[tuple[int,
         if a + b in words and (a not in known or b not in known):
             out.append((page, a + b))
     return out
+
+
+PAINTING = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI"}
+
+
+@dataclass
+class Marked:
+    """A page's marked content: the text of each MCID, and what is painted outside any marked sequence."""
+
+    text: dict[int, str]
+    unmarked: list[str]  # painting operators outside BDC/BMC ... EMC
+
+
+def marked(pdf: pikepdf.Pdf, page: pikepdf.Page) -> Marked:
+    """The text under each MCID of a page (through the fonts' ToUnicode maps) and its unmarked painting."""
+    fonts = page.Resources.get("/Font", {})
+    cache: dict[str, _Font] = {}
+    current: _Font | None = None
+    stack: list[int | None] = []  # the MCID of each open marked sequence (None: no MCID, an artifact)
+    result = Marked({}, [])
+    for operands, op in pikepdf.parse_content_stream(page):
+        name = str(op)
+        if name == "BDC":
+            props = operands[1]
+            stack.append(
+                int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
+            )
+        elif name == "BMC":
+            stack.append(None)
+        elif name == "EMC":
+            stack.pop()
+        elif name == "Tf":
+            key = str(operands[0])
+            if key not in cache and key in fonts:
+                cache[key] = _Font(fonts[key])
+            current = cache.get(key)
+        if name in PAINTING and not stack:
+            result.unmarked.append(name)
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if name in ("Tj", "'", '"', "TJ") and current is not None and mcid is not None:
+            items = operands[0] if name == "TJ" else [operands[-1]]
+            text = "".join(
+                current.unicode.get(code, "")
+                for s in items
+                if isinstance(s, pikepdf.String)
+                for code in current.codes(bytes(s))
+            )
+            result.text[mcid] = result.text.get(mcid, "") + text
+    return result

@@ -341,8 +341,11 @@ def it_scales_a_navigator_larger_than_the_paper_onto_it_and_drops_boxes_outside(
         assert rects[0] == pytest.approx([dx + x1 * scale, dy + y1 * scale, dx + x2 * scale, dy + y2 * scale])
         assert rects[2][2] == pytest.approx(dx + 892.8 * scale, abs=0.01)  # cut at its page's edge
         assert all(0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height for x1, y1, x2, y2 in rects)
-        form = nav.Resources.XObject.AixNav
-        assert form.Subtype == "/Form" and [float(v) for v in form.BBox] == [0, 0, 892.8, 822.24]
+        drawing = [i for i in pikepdf.parse_content_stream(nav) if str(i.operator) != "BDC"]
+        first = drawing[:5]  # scaled and clipped to its own page, in place (inside its Figure's tag)
+        assert [str(i.operator) for i in first] == ["q", "cm", "re", "W", "n"]
+        assert [float(v) for v in first[1].operands] == pytest.approx([scale, 0, 0, scale, dx, dy], abs=1e-3)
+        assert [float(v) for v in first[2].operands] == [0, 0, 892.8, 822.24]
     assert "1 links jump inside, 2 stay external (1 addresses, 1 repeated):" in result.stderr
     assert "navigator boxes outside its page, dropped: 1:\n    https://wiki.example/x" in result.stderr
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -23,10 +24,13 @@ from ..model import Heading
 from ..urlpolicy import refused_scheme
 from .fonts import StampFont, stamp_font
 from .raster import image_key
+from .tags import Structure, merge_structure, settle
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
 NAV_MARGIN = 18.0  # points around the navigator on its paper (as on the navigator handout)
+FOOTER_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+NAVIGATOR_ALT = "AI Exchange navigator"  # an untagged navigator's page, as one figure
 TOC_SIZE = 10  # the contents' font size (styles/print.css)
 TEXT_GRAY = b"0.106"  # the text colour #1b1b1b (styles/aix.css)
 
@@ -77,16 +81,18 @@ def merge(
     merged = Merged(out)
     opened: dict[Path, pikepdf.Pdf] = {}
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
+    runs: list[tuple[pikepdf.Pdf, list[int], list[int]]] = []  # (source, its pages taken, where they landed)
 
     def append(part: Part, keep=lambda i: True) -> None:
         if part.pdf not in opened:
             opened[part.pdf] = pikepdf.open(part.pdf)
             merged.sources.append(opened[part.pdf])
         src = opened[part.pdf]
-        for i in range(len(src.pages)) if part.pages is None else part.pages:
-            if keep(i):
-                out.pages.append(src.pages[i])
-                placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+        taken = [i for i in (range(len(src.pages)) if part.pages is None else part.pages) if keep(i)]
+        for i in taken:
+            out.pages.append(src.pages[i])
+            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
+        runs.append((src, taken, list(range(len(out.pages) - len(taken), len(out.pages)))))
 
     fronts = front if isinstance(front, list) else [front]
     cover_pages = _cover_pages(fronts[0].meta)
@@ -96,10 +102,12 @@ def merge(
     if navigator is not None:
         nav = pikepdf.open(navigator)
         merged.sources.append(nav)
+        settle(nav, "nav-", css_boxes=False)
         start = len(out.pages)
         for page in nav.pages:
             out.pages.append(page)
         nav_pages = range(start, len(out.pages))
+        runs.append((nav, list(range(len(nav.pages))), list(nav_pages)))
     for part in fronts:
         append(part, lambda i: i >= cover_pages)
     front_end = len(out.pages)
@@ -114,7 +122,9 @@ def merge(
         merged.navigator_dropped += _fit_navigator(out, out.pages[index], paper)
         _link_navigator(out.pages[index], dests, nav_target, merged)
     _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, front_end))
-    _stamp(out, placed, toc, dests, skip=set(nav_pages), images=_images(out, images or {}, merged.sources))
+    structure = merge_structure(out, runs, str(runs[0][0].Root.get("/Lang", "en")), NAVIGATOR_ALT)
+    _stamp(out, placed, toc, dests, set(nav_pages), _images(out, images or {}, merged.sources), structure)
+    structure.finish()
     merged.pages = len(out.pages)
     names = Array()
     for name in sorted(dests):
@@ -168,7 +178,7 @@ def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged
 
 def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, float]) -> list[str]:
     """The navigator scaled onto the paper, portrait or landscape, whichever shows it larger, centred
-    within a margin: its content as a Form XObject (clipped to its page), its link boxes moved with it.
+    within a margin: its content scaled and clipped to its page, its link boxes moved with it.
     Boxes wholly outside its page go (their URLs are returned); boxes partly outside are cut to it."""
     x0, y0, x1, y1 = (float(v) for v in page.cropbox)
     width, height = x1 - x0, y1 - y0
@@ -177,17 +187,16 @@ def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, flo
         for w, h in (paper, paper[::-1])
     )
     dx, dy = (paper_w - width * scale) / 2 - x0 * scale, (paper_h - height * scale) / 2 - y0 * scale
-    page.contents_coalesce()
-    form = page.obj.Contents  # the page's own drawing becomes the form, which clips to its box
-    form.Type, form.Subtype = Name.XObject, Name.Form
-    form.BBox = Array([x0, y0, x1, y1])
-    form.Resources = page.obj.get("/Resources", Dictionary())
-    if "/Group" in page.obj:
-        form.Group = page.obj.Group
-    page.obj.Resources = Dictionary(XObject=Dictionary(AixNav=form))
-    page.obj.Contents = out.make_stream(
-        b"q %.5f 0 0 %.5f %.3f %.3f cm /AixNav Do Q\n" % (scale, scale, dx, dy)
+    # Scaled in place, not moved into a Form XObject: its marked content (the navigator's own tags) must
+    # stay in the page's content stream for its structure elements to find it.
+    page.contents_add(
+        out.make_stream(
+            b"q %.5f 0 0 %.5f %.3f %.3f cm %.3f %.3f %.3f %.3f re W n\n"
+            % (scale, scale, dx, dy, x0, y0, width, height)
+        ),
+        prepend=True,
     )
+    page.contents_add(out.make_stream(b"Q\n"))
     page.obj.MediaBox = Array([0, 0, paper_w, paper_h])
     for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
         if box in page.obj:
@@ -356,22 +365,30 @@ def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str,
     return objects
 
 
-def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Object) -> bytes:
-    """Each image into its placeholder's box (the box WeasyPrint laid out for it)."""
+def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Object, figure) -> bytes:
+    """Each image into its placeholder's box (the box WeasyPrint laid out for it), as the content of the
+    Figure tagged there (`figure(box)` gives its MCID), else as an artifact."""
     drawn = []
-    for name, (x1, y1, x2, y2) in page_meta["anchors"].items():
+    for name, box in page_meta["anchors"].items():
         key = image_key(name)
         if key is None or key not in images:
             continue
+        x1, y1, x2, y2 = box
         label = Name("/AixI" + key[:12])
         xobjects[label] = images[key]
+        mcid = figure(box)
+        tag = b"/Artifact BMC" if mcid is None else b"/Figure <</MCID %d>> BDC" % mcid
         drawn.append(
-            b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q\n" % (x2 - x1, y1 - y2, x1, y2, str(label).encode())
+            b"%s q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q EMC\n"
+            % (tag, x2 - x1, y1 - y2, x1, y2, str(label).encode())
         )
     return b"".join(drawn)
 
 
-def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict) -> None:
+def _stamp(
+    out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], images: dict, structure: Structure
+) -> None:
+    """Images into their Figures; the footer and the contents' numbers and leaders as artifacts."""
     stamp_fonts = {b"/AixR": stamp_font(), b"/AixB": stamp_font(bold=True)}
     regular, bold = (font.embed(out) for font in stamp_fonts.values())
     index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
@@ -391,7 +408,7 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
             xobjects = resources.get("/XObject")
             if xobjects is None:
                 resources.XObject = xobjects = Dictionary()
-            pictures = _draw_images(meta_of[index], images, xobjects)
+            pictures = _draw_images(meta_of[index], images, xobjects, partial(structure.figure, index))
         if index == 0 and not pictures:
             continue  # the cover has no footer
         width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])
@@ -399,8 +416,10 @@ def _stamp(out: pikepdf.Pdf, placed, toc: list[Heading], dests, skip: set[int], 
         x = (width - stamp_fonts[b"/AixR"].width(footer, 8)) / 2
         stamp = pictures
         if index > 0:
-            stamp += b"0.33 g BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET\n" % (x, FOOTER_Y, footer.encode())
-        stamp += b"0 g 0 G " + b"".join(slots.get(index, []))
+            footer_text = b"BT /AixR 8 Tf %.2f %.2f Td (%s) Tj ET" % (x, FOOTER_Y, footer.encode())
+            stamp += FOOTER_ARTIFACT + b" 0.33 g " + footer_text + b" EMC\n"
+        if index in slots:
+            stamp += b"/Artifact BMC 0 g 0 G " + b"".join(slots[index]) + b"EMC\n"
         fonts = resources.get("/Font")
         if fonts is None:
             resources.Font = fonts = Dictionary()
@@ -419,7 +438,6 @@ def set_metadata(pdf: pikepdf.Pdf, info: DocInfo, producer: str) -> None:
     pdf.docinfo.Producer = producer
     pdf.docinfo.CreationDate = _pdf_date(date)
     pdf.docinfo.ModDate = _pdf_date(date)
-    pdf.Root.Lang = String("en")
     with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
         xmp.load_from_docinfo(pdf.docinfo)
         xmp["xmp:CreateDate"] = date.isoformat()

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import pikepdf
+
 from .. import STYLES
 from ..buildlog import BuildLog
 from ..errors import AixError, InputError
@@ -145,7 +147,9 @@ def _build(
         f"aix with WeasyPrint {version('weasyprint')} and pikepdf {version('pikepdf')}",
     )
     buffer = io.BytesIO()
-    merged.pdf.save(buffer, min_version=merged.version())
+    merged.pdf.save(
+        buffer, min_version=merged.version(), object_stream_mode=pikepdf.ObjectStreamMode.generate
+    )
     merged.close()
     try:
         write_atomic(out, buffer.getvalue())
@@ -234,7 +238,6 @@ def _counted(urls: Counter) -> list[str]:
 def _check_navigator(path: Path | None) -> None:
     if path is None:
         return
-    import pikepdf
 
     try:
         with pikepdf.open(path) as pdf:

@@ -7,6 +7,7 @@ box of every anchor on every page (in PDF points from the bottom left), and the 
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from dataclasses import dataclass
@@ -79,7 +80,7 @@ def render(job: Job) -> dict:
     }
     tmp = Path(job.meta + ".tmp")
     try:
-        document.write_pdf(job.pdf)
+        _write_tagged(document, job)
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         tmp.replace(job.meta)  # the metadata lands last: a part without it is not in the cache
     except BaseException:  # a full disk: leave no half-written part behind
@@ -87,6 +88,17 @@ def render(job: Job) -> dict:
         tmp.unlink(missing_ok=True)
         raise
     return meta
+
+
+def _write_tagged(document, job: Job) -> None:
+    """The part with WeasyPrint's structure tree, settled for the merge (tags.py)."""
+    import pikepdf
+
+    from .tags import settle
+
+    with pikepdf.open(io.BytesIO(document.write_pdf(pdf_tags=True))) as pdf:
+        settle(pdf, f"{job.key[:12]}-", css_boxes=True)
+        pdf.save(job.pdf)
 
 
 def _piece_starts(document) -> list[int | None]:

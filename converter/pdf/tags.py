@@ -1,0 +1,299 @@
+"""One structure tree for the merged PDF, from the trees of the parts (WeasyPrint's ``pdf_tags``) and the
+navigator's own.
+
+Two steps. `settle` tidies one source where it is made (a part in its worker, so the work is parallel
+and cached): content that no element of the tree claims becomes an ``/Artifact`` (WeasyPrint tags the
+running headers but hangs them nowhere; a figure without alternate text is decoration), figure boxes
+are put in points, and element ids made unique. `merge_structure` then joins the settled trees as the
+merge took their pages: each source's top-level elements that lie on a taken page are copied with
+pikepdf (whose copy of a source reuses the pages and annotations already copied, so every ``/Pg`` and
+``/Obj`` points into the output), the parent tree is renumbered page by page, and the link a merge
+removed loses its reference. WeasyPrint builds its tree page by page, so a top-level element lies on
+one page and a page is taken or dropped with its elements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+CSS_PX = 0.75  # WeasyPrint writes a figure's /BBox in CSS px from the top left of the page
+
+
+def settle(pdf: pikepdf.Pdf, id_prefix: str, css_boxes: bool) -> None:
+    """Make every piece of marked content either claimed by the tree or an artifact, in place."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    page_of = {page.obj.objgen: page for page in pdf.pages}
+    claimed: set[tuple[tuple[int, int], int]] = set()  # (page objgen, MCID)
+    ids: dict[str, pikepdf.Object] = {}
+    hoisted: dict[int, pikepdf.Object] = {}  # annotation's /StructParent -> the Link that now holds it
+
+    def walk(element: pikepdf.Object, link: tuple[pikepdf.Object, list] | None) -> bool:
+        """Whether the element stays: a figure without alternate text goes (decoration). A link annotation
+        tagged below a Link (WeasyPrint: a <strong> or an <img> in an <a>) moves up to that Link."""
+        stays = element.get("/S") != Name.Figure or "/Alt" in element or "/ActualText" in element
+        own = element.get("/Pg")
+        kept: list = []
+        if element.get("/S") == Name.Link:
+            link = (element, kept)
+        for kid in _kids(element):
+            if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
+                if link is not None and link[0] is not element:
+                    link[1].append(kid)
+                    hoisted[int(kid.Obj.get("/StructParent", -1))] = link[0]
+                    continue
+            elif not stays:
+                continue
+            elif isinstance(kid, int):
+                if own is not None:
+                    claimed.add((own.objgen, kid))
+            elif kid.get("/Type") == Name.MCR:
+                claimed.add((kid.get("/Pg", own).objgen, int(kid.MCID)))
+            elif not walk(kid, link):
+                continue
+            kept.append(kid)
+        element.K = Array(kept)
+        if not stays:
+            return False
+        if "/ID" in element:
+            element.ID = String(id_prefix + str(element.ID))
+            ids[str(element.ID)] = element
+        attributes = element.get("/A")
+        if isinstance(attributes, Dictionary):
+            if "/Headers" in attributes:
+                attributes.Headers = Array(String(id_prefix + str(h)) for h in attributes.Headers)
+            if css_boxes and "/BBox" in attributes and own is not None:
+                height = float(page_of[own.objgen].mediabox[3])
+                x1, y1, x2, y2 = (float(v) * CSS_PX for v in attributes.BBox)
+                attributes.BBox = Array([x1, height - y2, x2, height - y1])
+        return True
+
+    walk(tree, None)
+    parent_tree = _number_tree(tree.get("/ParentTree"))
+    for key, link in hoisted.items():
+        _set_number(tree.get("/ParentTree"), key, link)
+    for page in pdf.pages:
+        parents = page.obj.get("/StructParents")
+        if parents is None or int(parents) not in parent_tree:
+            continue
+        listed = parent_tree[int(parents)]
+        orphans = {m for m, e in enumerate(listed) if e is not None and (page.obj.objgen, m) not in claimed}
+        if orphans:
+            for m in orphans:
+                listed[m] = None
+            _mark_artifacts(pdf, page, orphans)
+    if ids:
+        tree.IDTree = pdf.make_indirect(
+            Dictionary(Names=Array(x for k in sorted(ids) for x in (String(k), ids[k])))
+        )
+
+
+@dataclass
+class Structure:
+    """The merged tree's bookkeeping, for content drawn onto the pages after the merge."""
+
+    out: pikepdf.Pdf
+    lang: str
+    marked: dict[int, Array] = field(default_factory=dict)  # page index -> MCID -> element (parent tree)
+    annots: list[tuple[pikepdf.Object, pikepdf.Object]] = field(
+        default_factory=list
+    )  # (annotation, its Link)
+
+    def figure(self, index: int, box: list[float]) -> int | None:
+        """A new MCID on page `index` for an image drawn into `box` (x1, top, x2, bottom), added to the
+        Figure laid out there; None when no Figure holds that box."""
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        elements = self.marked.setdefault(index, Array())
+        for element in elements:
+            if not isinstance(element, Dictionary) or element.get("/S") != Name.Figure:
+                continue
+            x1, y1, x2, y2 = (float(v) for v in element.A.BBox)
+            if x1 - 1 <= cx <= x2 + 1 and y1 - 1 <= cy <= y2 + 1:
+                mcid = len(elements)
+                elements.append(element)
+                element.K.append(mcid)
+                return mcid
+        return None
+
+    def finish(self) -> None:
+        """Write the parent tree and the catalog's entries; call when all content is drawn."""
+        out, nums = self.out, []
+        claimed = {annot.objgen for annot, _ in self.annots}
+        for index, page in enumerate(out.pages):
+            if index in self.marked:
+                page.obj.StructParents = index
+                nums += [index, out.make_indirect(self.marked[index])]
+            elif "/StructParents" in page.obj:
+                del page.obj["/StructParents"]
+            if "/Annots" not in page.obj:
+                continue
+            page.obj.Tabs = Name.S
+            for annot in page.obj.Annots:
+                if annot.objgen not in claimed and "/StructParent" in annot:
+                    del annot["/StructParent"]  # a key of its source's tree, meaningless here
+        key = len(out.pages)
+        for annot, element in self.annots:
+            annot.StructParent = key
+            nums += [key, element]
+            key += 1
+        root = out.Root.StructTreeRoot
+        root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
+        root.ParentTreeNextKey = key
+        out.Root.MarkInfo = Dictionary(Marked=True)
+        out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        out.Root.Lang = String(self.lang)
+
+
+def merge_structure(
+    out: pikepdf.Pdf, runs: list[tuple[pikepdf.Pdf, list[int], list[int]]], lang: str, untagged: str
+) -> Structure:
+    """Build `out`'s structure tree from settled sources: for each, the indices of the pages taken and
+    where each landed in `out`. A page of an untagged source (a navigator made without tags) becomes a
+    Figure with `untagged` as its text, and its links Links. Call after the pages are in `out` and its
+    links are final; it changes the sources (they are not saved)."""
+    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+    structure = Structure(out, lang)
+    placed: list[tuple[int, int, pikepdf.Object]] = []  # (output page, order, element) under the Document
+    role_map, ids = Dictionary(), []
+    for src, taken, landed in runs:
+        tree = src.Root.get("/StructTreeRoot")
+        if tree is None:
+            for index in landed:
+                placed.append((index, len(placed), _as_figure(out, index, untagged, document, structure)))
+            continue
+        where = {src.pages[i].obj.objgen: j for i, j in zip(taken, landed, strict=True)}
+        tops = [t for top in _kids(tree) for t in (_kids(top) if top.get("/S") == Name.Document else [top])]
+        for element in tops:
+            page = _page(element)
+            if page is None or page.objgen not in where:
+                continue
+            del element["/P"]  # else a copy would reach the source's root, and through it every page
+            copied = out.copy_foreign(element)
+            copied.P = document
+            placed.append((where[page.objgen], len(placed), copied))
+        parent_tree = _number_tree(tree.get("/ParentTree"))
+        for i, j in zip(taken, landed, strict=True):
+            page = src.pages[i].obj
+            if int(page.get("/StructParents", -1)) in parent_tree:
+                listed = parent_tree[int(page.StructParents)]
+                structure.marked[j] = Array(None if e is None else out.copy_foreign(e) for e in listed)
+            _link_annotations(out, page, j, parent_tree, structure)
+        for key, value in tree.get("/RoleMap", Dictionary()).items():
+            if key not in role_map:
+                role_map[key] = value
+        names = tree.get("/IDTree", Dictionary()).get("/Names", Array())
+        for n in range(0, len(names), 2):
+            element = names[n + 1]
+            if _page(element) is not None and _page(element).objgen in where:
+                ids.append((str(names[n]), out.copy_foreign(element)))
+    document.K = Array(element for _, _, element in sorted(placed, key=lambda p: p[:2]))
+    root.K = Array([document])
+    if role_map:
+        root.RoleMap = role_map
+    if ids:
+        root.IDTree = out.make_indirect(
+            Dictionary(Names=Array(x for k, e in sorted(ids) for x in (String(k), e)))
+        )
+    out.Root.StructTreeRoot = root
+    return structure
+
+
+def _as_figure(out: pikepdf.Pdf, index: int, alt: str, parent: Dictionary, structure: Structure):
+    """An untagged page: its content one Figure, each of its annotations a Link, in a Div."""
+    page = out.pages[index]
+    div = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=parent, Pg=page.obj))
+    figure = out.make_indirect(
+        Dictionary(Type=Name.StructElem, S=Name.Figure, P=div, Pg=page.obj, K=Array([0]), Alt=String(alt))
+    )
+    page.contents_add(out.make_stream(b"/Figure <</MCID 0>> BDC\n"), prepend=True)
+    page.contents_add(out.make_stream(b"\nEMC\n"))
+    structure.marked[index] = Array([figure])
+    kids = [figure]
+    for annot in page.obj.get("/Annots", Array()):
+        link = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=div, Pg=page.obj))
+        link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)])
+        structure.annots.append((annot, link))
+        kids.append(link)
+    div.K = Array(kids)
+    return div
+
+
+def _link_annotations(out, page: Dictionary, index: int, parent_tree, structure: Structure) -> None:
+    """Each annotation of a taken page to its Link; a Link whose annotation the merge removed keeps its
+    text as a Span."""
+    present = {annot.objgen for annot in out.pages[index].obj.get("/Annots", Array())}
+    for annot in page.get("/Annots", Array()):
+        key = annot.get("/StructParent")
+        if key is None or int(key) not in parent_tree:
+            continue
+        copied, element = out.copy_foreign(annot), out.copy_foreign(parent_tree[int(key)])
+        if copied.objgen in present:
+            structure.annots.append((copied, element))
+            continue
+        element.K = Array(k for k in _kids(element) if not _refers_to(k, copied))
+        if not any(isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR for k in element.K):
+            element.S = Name.Span
+
+
+def _refers_to(kid, annot: Dictionary) -> bool:
+    return isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and kid.Obj.objgen == annot.objgen
+
+
+def _page(element: pikepdf.Object):
+    """The page an element starts on: its own, else its first kid's."""
+    if "/Pg" in element:
+        return element.Pg
+    for kid in _kids(element):
+        if isinstance(kid, Dictionary) and kid.get("/Type") not in (Name.MCR, Name.OBJR):
+            return _page(kid)
+    return None
+
+
+def _kids(element) -> list:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _number_tree(node) -> dict[int, pikepdf.Object]:
+    found: dict[int, pikepdf.Object] = {}
+    if node is None:
+        return found
+    nums = node.get("/Nums", Array())
+    for i in range(0, len(nums), 2):
+        found[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids", Array()):
+        found |= _number_tree(kid)
+    return found
+
+
+def _set_number(node, key: int, value) -> None:
+    nums = node.get("/Nums", Array())
+    for i in range(0, len(nums), 2):
+        if int(nums[i]) == key:
+            nums[i + 1] = value
+    for kid in node.get("/Kids", Array()):
+        _set_number(kid, key, value)
+
+
+def _mark_artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
+    """Turn the marked-content sequences with these MCIDs into ``/Artifact`` sequences."""
+    bdc = pikepdf.Operator("BDC")
+    instructions: list = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator  # type: ignore[union-attr]
+        if (
+            operator == bdc
+            and isinstance(operands[1], Dictionary)
+            and int(operands[1].get("/MCID", -1)) in mcids
+        ):
+            instructions.append(([Name.Artifact], pikepdf.Operator("BMC")))
+        else:
+            instructions.append((operands, operator))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
