@@ -22,7 +22,7 @@ from ..html.hrefs import Linker
 from ..html.pagerefs import PageRefs, index_letter
 from ..html.release import DocInfo, document_info
 from ..html.writer import HtmlWriter, ImagePolicy, esc
-from ..model import Heading, Image, Link, Site, Target
+from ..model import Heading, Image, Site, Target
 from ..pipeline import build_model
 from ..reports.sections import Section, select
 from ..transforms.links import permalinks
@@ -301,11 +301,3 @@ def navigator_handout(
         [f"aix handout: wrote {out} (the navigator on one {paper} page, {links} links to the website)"]
     )
     return out
-
-
-def sections_text(sections: list[Section]) -> list[str]:
-    """The heading texts a handout holds, in order (what its tests look for in the PDF)."""
-    return [h.text for s in sections for h in s.headings]
-
-
-__all__ = ["build_handout", "navigator_handout", "permalink", "Link"]
