@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from converter.ooxml.package import open_docx
 from converter.pipeline import build_model
 from converter.roundtrip import store
+from converter.roundtrip.bookmarks import bookmark_name
 from converter.roundtrip.export import export_docx
 from converter.roundtrip.sync import Syncer
 
@@ -224,3 +225,36 @@ def it_brings_back_an_edit_under_a_label_and_keeps_the_shortcode(make_site, tmp_
     (change,) = result.changes
     assert change.new == change.old.replace("Use pip.", "Use pip or uv.")
     assert any("p.md:8: warning: a shortcode's label" in note for note in result.notes)
+
+
+LINKED = """\
+---
+title: P
+---
+## Target
+
+<p>Go to <a href="/docs/p/#target" href="https://example.com/">the target</a>.</p>
+
+<div><a href="https://example.org/"></a><!-- <a href="https://example.com/">commented out</a> --></div>
+"""
+
+
+def _hyperlinks(d, text: str) -> list[tuple[str, str]]:
+    """(the anchor or web address, the text) of each hyperlink of the paragraph that starts with `text`."""
+    paragraph = next(p for p in d.paragraphs if p.text.startswith(text))
+    out = []
+    for link in paragraph._p.iter(qn("w:hyperlink")):
+        rid = link.get(qn("r:id"))
+        where = d.part.rels[rid].target_ref if rid else "#" + link.get(qn("w:anchor"))
+        out.append((where, _texts(link)))
+    return out
+
+
+def it_links_raw_html_to_the_targets_the_links_transform_resolved(make_site, tmp_path):
+    """A raw-HTML link goes where the model's Link goes: the first of repeated href attributes, as a browser
+    follows it; a block that shows nothing keeps its source with the <a href> elements html.parser reads."""
+    site = make_site({"content/docs/p.md": LINKED})
+    d = docx.Document(str(_export(site, tmp_path)))
+    assert _hyperlinks(d, "Go to") == [("#" + bookmark_name("docs/p.md", "target"), "the target")]
+    assert _hyperlinks(d, "<div>") == [("https://example.org/", '<a href="https://example.org/"></a>')]
+    assert Syncer(tmp_path / "s.docx", build_model(site), "accept").plan().changes == []

@@ -727,3 +727,28 @@ def it_keeps_the_anchor_of_a_renamed_heading_that_holds_inline_html(make_site, t
     doc.save(str(tmp_path / "e.docx"))
     result = Syncer(tmp_path / "e.docx", build_model(root), "accept").plan()
     assert result.changes[0].new.endswith("---\n## Qwerty <b> {#alpha}\n\n## alpha\n")
+
+
+def it_reads_a_block_changed_in_git_into_the_model_with_its_links(make_site, tmp_path):
+    """A block the site no longer holds as the snapshot stored it is read again as the pipeline reads a page
+    (the reader, then the links transform): its links, Markdown and raw HTML, are the merge base's, so a
+    Word edit next to them leaves them as written."""
+    body = (
+        "## Target\n\nSee [the target](#target), [Q](../q/) and <a href='/docs/q/'>Q again</a>.\n"
+        "Second line.\nThird line.\n"
+    )
+    root = make_site(
+        {"content/docs/p.md": "---\ntitle: P\n---\n" + body, "content/docs/q.md": "---\ntitle: Q\n---\nQ.\n"}
+    )
+    snapshot = tmp_path / "s.docx"
+    export_docx(build_model(root), snapshot)
+    page = root / "content/docs/p.md"
+    page.write_text(page.read_text().replace("Third line.", "Third line, edited in git."))
+
+    def edit(doc):
+        find(doc, "See the target").runs[0].text = "Look at "
+
+    result = Syncer(_apply(snapshot, edit, tmp_path / "e.docx"), build_model(root), "accept").plan()
+    assert result.conflicts == []
+    (change,) = result.changes
+    assert change.new == page.read_text().replace("See [the target]", "Look at [the target]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from urllib.parse import unquote
@@ -59,6 +60,14 @@ def parse_page(page: Page, subs: dict[str, str] | None = typographer.SUBSTITUTIO
     for block in page.blocks:
         walker.locator = _Locator(block.text, block.line)
         walker.walk([block.token], scope=0)
+
+
+def parse_part(page: Page, text: str, line: int, subs: dict[str, str] | None) -> Page:
+    """Blocks of `page` that start at `line`, read as a page of their own: sync reads again a block of a
+    snapshot that the page no longer holds, and its tokens get indices into this page's lists."""
+    part = dataclasses.replace(page, raw=text, body=text, body_line=line)
+    parse_page(part, subs)
+    return part
 
 
 class _Locator:

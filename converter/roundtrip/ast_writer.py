@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +18,10 @@ from typing import Any
 from urllib.parse import unquote, urljoin
 
 from ..hugo.markdown import plain_text
-from ..hugo.pages import html_refs
-from ..model import Link, Page, Site, Source
+from ..model import Image, Link, Page, Site
 from ..pandoc import Node, type_and_content
 from ..transforms.images import is_file
-from ..transforms.links import resolve, site_path, split_url
+from ..transforms.links import site_path, split_url
 from . import rawhtml
 from . import styles as S
 from .bookmarks import BookmarkNames, unit_marker
@@ -31,10 +29,6 @@ from .bookmarks import BookmarkNames, unit_marker
 NO_ATTR: list[Any] = ["", [], []]
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".emf", ".wmf"}
 BR = re.compile(r"^<br\s*/?>$", re.I)
-HTML_A = re.compile(
-    r"<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))[^>]*>.*?</a\s*>", re.I | re.S
-)
-HTML_A_OPEN = re.compile(r"^<a\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 HTML_PAIR = re.compile(
     r"^<(a|b|strong|i|em|s|del|strike|sup|sub|code|kbd|samp|span|mark|u|small|abbr|cite|var)\b[^>]*>$", re.I
 )
@@ -166,9 +160,9 @@ class AstWriter:
 
     def block_heading(self, tok: Node) -> list[Node]:
         inlines = self.inlines(tok.get("children") or [])
-        heading = self.node(tok, "_heading", self.page.headings)
-        if heading is not None:
-            inlines = [Span(self.names.heading(heading), inlines)]
+        name = self.names.bookmark(self.page.headings[tok["_heading"]])
+        if name is not None:
+            inlines = [Span(name, inlines)]
         return [{"t": "Header", "c": [tok["attrs"]["level"], NO_ATTR, inlines]}]
 
     def block_thematic_break(self, tok: Node) -> list[Node]:
@@ -181,41 +175,50 @@ class AstWriter:
         """Raw HTML as a reader of the website sees it (tables, lists, links, emphasis: rawhtml.py); as its
         source when it shows nothing (a comment), so that the block keeps a paragraph in Word."""
         raw = tok["raw"].rstrip("\n")
-        blocks, _ = self.raw_html(raw)
-        return blocks or [Div(S.HUGO_SOURCE, [Para(self.html_lines(raw))])]
+        blocks, _ = self.raw_html(tok, raw)
+        return blocks or [Div(S.HUGO_SOURCE, [Para(self.html_lines(tok, raw))])]
 
-    def raw_html(self, raw: str) -> tuple[list[Node], rawhtml.Layout]:
-        """The blocks of a raw HTML block, and where each paragraph and cell came from in it."""
+    def raw_html(self, tok: Node, raw: str) -> tuple[list[Node], rawhtml.Layout]:
+        """The blocks of a raw HTML token, written from `raw` (its source: sync keeps CRLF), and where each
+        paragraph and cell came from in it. Its links and images are the model's, by their numbers in the
+        piece (pages.py stored their indices on the token)."""
+        links, images = self.raw_refs(tok)
 
-        def image(src: str, alt: str) -> list[Node]:
-            return self.inline_image(
-                {"type": "image", "attrs": {"url": src}, "children": [{"type": "text", "raw": alt}]}
-            )
+        def link(inlines: list[Node], n: int) -> Node:
+            return self.link(inlines, links[n])
 
-        return rawhtml.Renderer(raw, self.link, image).render(rawhtml.parse(raw))
+        def image(n: int, alt: str) -> list[Node]:
+            return self.image(images[n], [{"type": "text", "raw": alt}])
 
-    def html_lines(self, text: str) -> list[Node]:
-        """Raw HTML as its source lines, each <a href> in it a working hyperlink."""
+        return rawhtml.Renderer(raw, link, image).render(rawhtml.parse(raw))
+
+    def raw_refs(self, tok: Node) -> tuple[list[Link], list[Image]]:
+        """The model's links and images of a raw HTML token, in the order html_refs meets them."""
+        refs = tok.get("_refs") or {}
+        links = [self.page.links[i] for i in refs.get("link", [])]
+        return links, [self.page.images[i] for i in refs.get("image", [])]
+
+    def html_lines(self, tok: Node, raw: str) -> list[Node]:
+        """Raw HTML as its source lines, each <a href> element in it (as html.parser reads it, comments
+        left out) a working hyperlink."""
+        links, _ = self.raw_refs(tok)
         out: list[Node] = []
         pos = 0
-        hrefs = Counter(value for tag, _, value in html_refs(text) if tag == "a")  # what a browser sees
-        for m in HTML_A.finditer(text):
-            url = html.unescape(next(g for g in m.groups() if g is not None))
-            if hrefs[url] <= 0:
-                continue
-            hrefs[url] -= 1
-            out += lines(text[pos : m.start()])
-            out.append(self.link(lines(m.group(0)), url))
-            pos = m.end()
-        return out + lines(text[pos:])
+        for node in _anchors(rawhtml.parse(raw)):
+            out += lines(raw[pos : node.start])
+            out.append(self.link(lines(raw[node.start : node.end]), links[node.refs["href"]]))
+            pos = node.end
+        return out + lines(raw[pos:])
 
     def shortcode_lines(self, tok: Node) -> list[Node]:
-        """A shortcode tag as its source, a hyperlink when it has a link argument (cards, buttons)."""
+        """A shortcode tag as its source, a hyperlink when it has a link argument (cards, buttons): the
+        first one's Link, which pages.py made of it."""
         args = tok.get("args")
         args = args if isinstance(args, dict) else {}
-        url = next((args[k] for k in LINK_ARGS if isinstance(args.get(k), str)), None)
         shown = lines(tok["raw"])
-        return [self.link(shown, url)] if url else shown
+        if not any(isinstance(args.get(k), str) for k in LINK_ARGS):
+            return shown
+        return [self.link(shown, self.page.links[tok["_link"]])]
 
     def block_block_quote(self, tok: Node) -> list[Node]:
         self.quote += 1
@@ -350,9 +353,8 @@ class AstWriter:
             return None
         inner = self.inlines(tokens[k + 1 : j])
         if tag == "a":
-            href = HTML_A_OPEN.match(tokens[k]["raw"])
-            url = next((g for g in href.groups() if g is not None), None) if href else None
-            shown = [self.link(inner, html.unescape(url))] if url is not None and inner else inner
+            links, _ = self.raw_refs(tokens[k])
+            shown = [self.link(inner, links[0])] if links and inner else inner
         elif tag in ("code", "kbd", "samp"):
             shown = [{"t": "Code", "c": [NO_ATTR, plain_text(tokens[k + 1 : j])]}]
         elif tag in HTML_STYLE:
@@ -397,51 +399,42 @@ class AstWriter:
             out.append(Span("", [Str(tok["close_raw"])], S.HUGO_SHORTCODE_CHAR))
         return out
 
-    def link(self, inlines: list[Node], url: str) -> Node:
-        target = self.link_url({"attrs": {"url": url}})
+    def link(self, inlines: list[Node], link: Link) -> Node:
+        """A link around `inlines`; a plain span when its URL may be no link."""
+        target = self.href(link)
         if target is None:
             return Span("", inlines)
         return {"t": "Link", "c": [NO_ATTR, inlines, [target, ""]]}
 
     def inline_link(self, tok: Node) -> list[Node]:
-        attrs = tok.get("attrs") or {}
-        url = self.link_url(tok)
+        attrs = tok["attrs"]
         inlines = self.inlines(tok.get("children") or [])
-        if url is None:
+        target = self.href(self.page.links[tok["_link"]], attrs["url"])
+        if target is None:
             return inlines
-        return [{"t": "Link", "c": [NO_ATTR, inlines, [url, attrs.get("title") or ""]]}]
+        return [{"t": "Link", "c": [NO_ATTR, inlines, [target, attrs.get("title") or ""]]}]
 
     def inline_image(self, tok: Node) -> list[Node]:
-        attrs = tok.get("attrs") or {}
-        image = self.node(tok, "_image", self.page.images)
-        src = image.src if image is not None else attrs.get("url", "")
-        file, why = self.image_file(src)
+        title = (tok.get("attrs") or {}).get("title") or ""
+        return self.image(self.page.images[tok["_image"]], tok.get("children") or [], title)
+
+    def image(self, image: Image, alt_tokens: list[Node], title: str = "") -> list[Node]:
+        """An image embedded from static/, or its Markdown source (with a warning) when it cannot be."""
+        file, why = self.image_file(image.src)
         if file is None:
-            where = str(image.source) if image is not None else self.page.rel
-            self.warn(f"{where}: warning: image {src} is not embedded: {why}")
-            alt_text = plain_text(tok.get("children"))
-            return [Span("", [Str(f"![{alt_text}]({src})")], S.HUGO_SOURCE_CHAR)]
-        alt = self.inlines(tok.get("children") or [])
-        node = {"t": "Image", "c": [["", [], []], alt, [str(file), attrs.get("title") or ""]]}
+            self.warn(f"{image.source}: warning: image {image.src} is not embedded: {why}")
+            return [Span("", [Str(f"![{plain_text(alt_tokens)}]({image.src})")], S.HUGO_SOURCE_CHAR)]
+        node = {"t": "Image", "c": [["", [], []], self.inlines(alt_tokens), [str(file), title]]}
         self.images.append((node, file))
         return [node]
 
     # -- links and images -----------------------------------------------------------------------------------
 
-    def node(self, tok: Node, key: str, nodes: list):
-        """The model node the collector made for a token (pages.py stores its index), or None for a token
-        parsed outside the model."""
-        index = tok.get(key)
-        return nodes[index] if isinstance(index, int) and 0 <= index < len(nodes) else None
-
-    def link_url(self, tok: Node) -> str | None:
-        """The hyperlink target of a link: a bookmark, a web address, or None when the URL may be no link
-        (urlpolicy; the links transform classified it)."""
-        url = (tok.get("attrs") or {}).get("url", "")
-        link: Link | None = self.node(tok, "_link", self.page.links) if tok.get("type") == "link" else None
-        if link is None:  # a token parsed outside the model (sync re-reads a block): resolve it the same way
-            link = Link(url, "", Source(self.page.rel, 0), page=self.page.path)
-            resolve(self.site, self.page, link)
+    def href(self, link: Link, url: str | None = None) -> str | None:
+        """The hyperlink target of a link the links transform classified: a bookmark, a web address, or
+        None when the URL may be no link (urlpolicy). `url`: a web address as the Markdown reader escaped it
+        (`]` as `%5D`, as goldmark writes it); the URL as written otherwise."""
+        url = link.url if url is None else url
         if link.kind == "unsafe":
             return None
         if link.target is not None:
@@ -497,6 +490,15 @@ class AstWriter:
 
 
 CALLOUT_LABELS = {"info": "Info", "warning": "Warning", "error": "Error", "important": "Important"}
+
+
+def _anchors(node: rawhtml.Node) -> Iterator[rawhtml.Node]:
+    """The outermost <a href> elements under a parsed piece of raw HTML, in source order."""
+    for child in node.children:
+        if child.tag == "a" and "href" in child.refs:
+            yield child
+        else:
+            yield from _anchors(child)
 
 
 def _tab_names(tok: Node) -> tuple[list[str], int]:

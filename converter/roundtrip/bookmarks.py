@@ -79,6 +79,11 @@ class BookmarkNames:
     def heading(self, heading: Heading) -> str:
         return self.by_heading[id(heading)]
 
+    def bookmark(self, heading: Heading) -> str | None:
+        """The bookmark of a heading; None for one the document does not hold (a block sync reads again
+        from the snapshot, no longer in the site)."""
+        return self.by_heading.get(id(heading))
+
     def target(self, page_path: str, anchor: str | None) -> str | None:
         """The bookmark an internal link lands on: the heading, or the page's title when the anchor is
         missing (`aix check` reports those)."""

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..html.sanitize import HTMLReader
+from ..html.sanitize import HTMLReader, url_references
 from . import styles as S
 from .ir import IR, OBJECT, Piece, link_groups
 from .merge3 import merge3
@@ -56,6 +56,9 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
     text: str = ""  # the decoded text of a text node
     children: list[Node] = field(default_factory=list)
+    # a URL attribute's number among the piece's links or images, as html_refs counts them (the first of a
+    # repeated attribute, the one a browser follows): where to look in the token's "_refs" (hugo/pages.py)
+    refs: dict[str, int] = field(default_factory=dict)
 
 
 class _TreeBuilder(HTMLReader):
@@ -66,6 +69,7 @@ class _TreeBuilder(HTMLReader):
         self.root = Node("#root", 0, 0)
         self.stack = [self.root]
         self.text: Node | None = None  # the text node whose end is the next event
+        self.counts = {"link": 0, "image": 0}  # the URL references met so far, as html_refs counts them
 
     def at(self) -> int:
         line, column = self.getpos()
@@ -116,13 +120,21 @@ class _TreeBuilder(HTMLReader):
             if found is not None:
                 self._close(found, at)
 
+    def _refs(self, tag: str, attrs: list[tuple[str, str | None]]) -> dict[str, int]:
+        refs: dict[str, int] = {}
+        for name, _value, kind in url_references(tag, attrs):
+            refs.setdefault(name, self.counts[kind])
+            self.counts[kind] += 1
+        return refs
+
     def handle_starttag(self, tag, attrs):
         at = self.at()
         end = at + len(self.get_starttag_text() or "")
+        refs = self._refs(tag, attrs)
         self._implied_ends(tag, at)
         if len(self.stack) > MAX_DEPTH:
             return  # read as if the tag were not there: its content joins the element above
-        node = Node(tag, at, end, attrs={k: v or "" for k, v in attrs})
+        node = Node(tag, at, end, attrs={k: v or "" for k, v in attrs}, refs=refs)
         self.stack[-1].children.append(node)
         if tag in VOID:
             node.inner_end = node.end = end
@@ -132,8 +144,11 @@ class _TreeBuilder(HTMLReader):
     def handle_startendtag(self, tag, attrs):
         at = self.at()
         end = at + len(self.get_starttag_text() or "")
+        refs = self._refs(tag, attrs)
         self._implied_ends(tag, at)
-        self.stack[-1].children.append(Node(tag, at, end, end, end, {k: v or "" for k, v in attrs}))
+        self.stack[-1].children.append(
+            Node(tag, at, end, end, end, {k: v or "" for k, v in attrs}, refs=refs)
+        )
 
     def handle_endtag(self, tag):
         at = self.at()
@@ -195,11 +210,12 @@ Layout = list[Slot | TableSlots | None]  # None: a paragraph with no source stre
 
 
 class Renderer:
-    """Pandoc blocks for a raw HTML block, and their slots. `link(inlines, url)` and `image(src, alt)` are
-    the snapshot writer's, so links and images follow the same rules as Markdown's."""
+    """Pandoc blocks for a raw HTML block, and their slots. `link(inlines, n)` and `image(n, alt)` are the
+    snapshot writer's: the n-th link or image of the piece is the model's (Node.refs), so links and images
+    follow the same rules as Markdown's."""
 
     def __init__(
-        self, raw: str, link: Callable[[list[Block], str], Block], image: Callable[[str, str], list]
+        self, raw: str, link: Callable[[list[Block], int], Block], image: Callable[[int, str], list]
     ):
         self.raw = raw
         self.link = link
@@ -354,7 +370,11 @@ class Renderer:
             elif tag == "br":
                 out.append({"t": "LineBreak"})
             elif tag == "img":
-                out += self.image(node.attrs.get("src", ""), node.attrs.get("alt", ""))
+                alt = node.attrs.get("alt", "")
+                if "src" in node.refs:
+                    out += self.image(node.refs["src"], alt)
+                elif alt:
+                    out.append({"t": "Str", "c": alt})  # no image to show: its alt text, as a browser does
             elif tag in HIDDEN or tag == "#comment":
                 continue
             elif tag in INLINE_STYLE:
@@ -368,7 +388,7 @@ class Renderer:
             elif tag == "a" and node.attrs.get("href"):
                 inner = self._inlines(node.children)
                 if inner:
-                    out.append(self.link(inner, node.attrs["href"]))
+                    out.append(self.link(inner, node.refs["href"]))
             else:
                 out += self._inlines(node.children)
         return _collapse(out)

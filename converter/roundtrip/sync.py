@@ -23,14 +23,14 @@ from typing import Literal
 import yaml
 
 from ..errors import InputError
+from ..hugo import typographer
 from ..hugo.loader import page_url, split_front_matter
-from ..hugo.markdown import parse_markdown
-from ..hugo.pages import parse_pages
-from ..model import Link, Page, Site, Source, Target
+from ..hugo.pages import parse_pages, parse_part
+from ..model import Link, Page, Site, Source, Target, Token
 from ..ooxml.namespaces import STRICT_PREFIX
 from ..ooxml.package import open_docx
 from ..transforms.anchors import assign_ids
-from ..transforms.links import resolve
+from ..transforms.links import resolve, resolve_page_links
 from . import rawhtml, store
 from .ast_writer import AstWriter
 from .bookmarks import BookmarkNames
@@ -88,6 +88,7 @@ class Syncer:
                 self.unit_of[id(element)] = uid
         self.names = BookmarkNames(site)
         self.writer = AstWriter(site, self.names, lambda message: None)
+        self.subs = typographer.substitutions(site.config)
         self.go = self._permalinks()
         self.result = SyncResult(units=len(self.snap.units), snapshot_commit=self.snap.commit)
         self.host: dict[int, str] = {}  # unit -> the page it is written into (another one when moved there)
@@ -384,26 +385,32 @@ class Syncer:
             return "#" + anchor
         return (other.url if other else "/" + target.page) + (f"#{anchor}" if anchor else "")
 
-    def _tokens(self, core: str, page: Page, line: int) -> list:
+    def _read(self, core: str, page: Page, line: int) -> tuple[Page, list[Token]]:
+        """A unit's tokens and the page whose links and images they index: the page's own block when the
+        site still has it, else the snapshot's text read and resolved as the pipeline reads a page (the
+        reader, then the links transform), so that the writer finds everything in the model."""
         tokens = [
             b.token for b in page.blocks if b.line == line and b.text.rstrip("\r\n") == core.rstrip("\r\n")
         ]
-        return tokens or [t for t in parse_markdown(core, line) if t["type"] != "blank_line"]
+        if tokens:
+            return page, tokens
+        part = parse_part(page, core, line, self.subs)
+        resolve_page_links(self.site, part)
+        return part, [b.token for b in part.blocks if b.kind != "blank_line"]
 
     def _base_irs(self, core: str, page: Page, line: int) -> list:
         """What Word showed of the block before the edit: the writer run on the block's own tokens."""
-        self.writer.page = page
-        return ast_ir(self.writer.blocks(self._tokens(core, page, line)))
+        self.writer.page, tokens = self._read(core, page, line)
+        return ast_ir(self.writer.blocks(tokens))
 
     def _html(self, core: str, before: list, after: list, ctx: Context, page: Page, unit) -> str | None:
         """A raw HTML block shown rendered (a table...): each edited paragraph or cell written into its own
         place in the HTML (rawhtml.write_back); what cannot be is reported and the source kept. None for
         any other block."""
-        tokens = self._tokens(core, page, unit.line)
+        self.writer.page, tokens = self._read(core, page, unit.line)
         if len(tokens) != 1 or tokens[0]["type"] != "block_html":
             return None
-        self.writer.page = page
-        blocks, layout = self.writer.raw_html(core.rstrip("\r\n"))  # the source itself: CRLF kept
+        blocks, layout = self.writer.raw_html(tokens[0], core.rstrip("\r\n"))  # the source itself: CRLF kept
         if not blocks:
             return None  # shown as its source: edited as text
         text, problems = rawhtml.write_back(core, layout, before, after, ctx.url)

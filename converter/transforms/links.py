@@ -19,8 +19,12 @@ def resolve_links(site: Site) -> None:
     for rule in site.redirects:
         resolve_redirect(site, rule)
     for page in site.pages:
-        for link in page.links:
-            resolve(site, page, link)
+        resolve_page_links(site, page)
+
+
+def resolve_page_links(site: Site, page: Page) -> None:
+    for link in page.links:
+        resolve(site, page, link)
 
 
 def split_url(url: str) -> SplitResult | None:
