@@ -74,7 +74,7 @@ def it_declares_exactly_the_third_party_modules_it_imports():
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     distributions = {d.split(">")[0].split("<")[0].split("=")[0].strip().lower() for d in declared}
-    import_name = {"pyyaml": "yaml", "pillow": "PIL", "pypandoc-binary": "pypandoc"}
+    import_name = {"pyyaml": "yaml", "pillow": "PIL", "pypandoc-binary": "pypandoc", "fonttools": "fontTools"}
     allowed = {import_name.get(d, d) for d in distributions}
     imported = set()
     for path in (ROOT / "converter").rglob("*.py"):
