@@ -31,6 +31,7 @@ from ..model import Source
 from ..pipeline import build_model
 from .assemble import Part, merge, set_metadata
 from .flow import Flow, Layout, Request
+from .fonts import keep_in
 from .render import Job, run, warm_up
 from .system import install_line, missing
 from .units import Chapter, placeholder, plan_chapters
@@ -112,6 +113,7 @@ def _build(
             f"this machine lacks {', '.join(what for what, _ in lacking)}; "
             f"the PDF will miss glyphs or build slower. Install with: {install_line(lacking)}"
         )
+    keep_in(store)
     log.stage("html and render")
     log.progress("pdf: writing HTML")
     chapters = _lay_out(
@@ -379,6 +381,7 @@ def _keep(store: Path, chapters: list[_Chapter], images: dict[str, Path]) -> Non
         layouts.add(file.name)
         keep |= {s.render for s in ch.flow.sheets}
     for file in store.iterdir():
-        stale = file.suffix in (".pdf", ".json") and file.stem not in keep and file.name not in layouts
+        ours = file.stem in keep or file.name in layouts or file.name.startswith("font-")
+        stale = file.suffix in (".pdf", ".json") and not ours
         if stale or file.suffix == ".tmp":
             file.unlink(missing_ok=True)
