@@ -781,7 +781,7 @@ def it_says_once_before_rendering_which_packages_are_missing(tmp_path, monkeypat
 
 def it_prints_a_warning_every_chapter_gave_once_with_the_count():
     from converter.buildlog import BuildLog
-    from converter.pdf.build import _Chapter, _warn_renders
+    from converter.pdf.compose import _Chapter, _warn_renders
     from converter.pdf.flow import Flow
     from converter.pdf.units import Chapter
 

@@ -68,6 +68,27 @@ def it_renders_from_the_last_page_it_can_keep_and_takes_the_old_pages_back_where
     ]
 
 
+def it_takes_the_old_pages_back_where_a_page_begins_inside_a_piece_as_before():
+    pieces = "abcdefghijklmnopqrstuvwxyz"
+    old = Layout(
+        "ctx",
+        ids(pieces),
+        [Sheet("old", 0, 0), Sheet("old", 1, None, (6, 120)), Sheet("old", 2, 12), Sheet("old", 3, 18)],
+    )
+    flow = Flow("ctx", ids("ab" + "X" + pieces[3:]), old)  # piece 2 changed
+    request = flow.next_request()
+    assert request.start == 0
+    # the new render's second page begins inside piece 6 after 120 characters, as the old one did
+    flow.accept(request, "new", [0, None, None], first=0, insides=[None, (6, 120), (7, 10)])
+    assert flow.next_request() is None and flow.done
+    assert [(s.render, s.index) for s in flow.sheets] == [("new", 0), ("old", 1), ("old", 2), ("old", 3)]
+    # the same piece entered after another number of characters is another page: no match
+    other = Flow("ctx", ids("ab" + "X" + pieces[3:]), old)
+    request = other.next_request()
+    other.accept(request, "new", [0, None, None], first=0, insides=[None, (6, 121), None])
+    assert not other.done or all(s.render == "new" for s in other.sheets)
+
+
 def it_renders_further_when_the_new_pages_never_line_up():
     pieces = "abcdefghijklmnopqrstuvwxyz"
     flow = Flow("ctx", ids("X" + pieces[1:]), old_layout(pieces, [0, 5, 10, 15, 20]))

@@ -22,11 +22,13 @@ LOOKAHEAD = 4  # pieces after a page break that may decide it (a chain of headin
 
 @dataclass(slots=True)
 class Sheet:
-    """One page of a chapter: page `index` of render `render`; `start` is the piece that begins at its top."""
+    """One page of a chapter: page `index` of render `render`; `start` is the piece that begins at its top,
+    or `inside` says that the page begins inside a piece, after so many of its characters."""
 
     render: str
     index: int
     start: int | None
+    inside: tuple[int, int] | None = None
 
 
 @dataclass
@@ -42,7 +44,10 @@ class Layout:
 
     @classmethod
     def from_json(cls, data: dict) -> Layout:
-        return cls(data["context"], list(data["ids"]), [Sheet(**s) for s in data["sheets"]])
+        sheets = [
+            Sheet(**s | {"inside": tuple(s["inside"]) if s.get("inside") else None}) for s in data["sheets"]
+        ]
+        return cls(data["context"], list(data["ids"]), sheets)
 
 
 @dataclass(slots=True, frozen=True)
@@ -65,6 +70,7 @@ class Flow:
         self.old = old if old is not None and old.context == context and old.sheets else None
         self._same: dict[int, tuple[int, int, bool]] = {}  # new piece -> (old piece, old run end, to the end)
         self._old_page: dict[int, int] = {}  # old piece -> the old sheet it begins
+        self._old_inside: dict[tuple[int, int], int] = {}  # (old piece, characters before) -> old sheet
         if self.old is None:
             return
         if self.old.ids == ids:
@@ -78,6 +84,8 @@ class Flow:
         for n, sheet in enumerate(self.old.sheets):
             if sheet.start is not None:
                 self._old_page.setdefault(sheet.start, n)
+            if sheet.inside is not None:
+                self._old_inside.setdefault(sheet.inside, n)
         self._old_page.setdefault(0, 0)  # a chapter's first page begins it
 
     def next_request(self) -> Request | None:
@@ -94,27 +102,51 @@ class Flow:
                 self.pos = stop.start
         return None
 
-    def accept(self, request: Request, render: str, starts: list[int | None], first: int) -> None:
+    def accept(
+        self,
+        request: Request,
+        render: str,
+        starts: list[int | None],
+        first: int,
+        insides: list[tuple[int, int] | None] | None = None,
+    ) -> None:
         """Take the pages of a render of `request`: page `first` begins piece `request.start`, `starts` has
-        the piece (relative to request.start) that begins each page, where one does."""
+        the piece (relative to request.start) that begins each page, where one does, and `insides` the
+        (piece, characters before) of each page that begins inside a piece."""
         n = len(self.ids)
         complete = request.end >= n
-        pages = [
-            Sheet(render, i, request.start if i == first else _shift(starts[i], request.start))
-            for i in range(first, len(starts))
-        ]
+        insides = insides or [None] * len(starts)
+        pages = []
+        for i in range(first, len(starts)):
+            begins, within = starts[i], insides[i]
+            pages.append(
+                Sheet(
+                    render,
+                    i,
+                    request.start if i == first else _shift(begins, request.start),
+                    None if within is None or i == first else (within[0] + request.start, within[1]),
+                )
+            )
         last_valid = None
         for k in range(1, len(pages)):
             m = pages[k].start
-            if m is None:
+            inside = pages[k].inside
+            piece = m if m is not None else (inside[0] if inside is not None else None)
+            if piece is None:
                 continue
-            if not complete and m + LOOKAHEAD > request.end:
+            if not complete and piece + LOOKAHEAD > request.end:
                 break
-            if m > request.start and self._reuse(m):
-                self.sheets += pages[:k]
-                self.pos = m
+            run = self._reuse(piece) if inside is None else self._reuse(inside[0], inside[1])
+            if run and piece >= request.start:
+                *keep, stop = run
+                self.sheets += pages[:k] + keep
+                if stop is None:
+                    self.pos, self.done = n, True
+                else:
+                    self.pos = stop.start  # type: ignore[assignment]
                 return
-            last_valid = k
+            if m is not None:
+                last_valid = k
         if complete:
             self.sheets += pages
             self.pos, self.done = n, True
@@ -122,13 +154,14 @@ class Flow:
             self.sheets += pages[:last_valid]
             self.pos = pages[last_valid].start  # type: ignore[assignment]
 
-    def _reuse(self, j: int) -> list:
-        """The old pages that can begin at piece j: a list of sheets, then the next sheet that begins a
-        piece (where the run stops) or None when the run reaches the chapter's end. Empty: none."""
+    def _reuse(self, j: int, characters: int | None = None) -> list:
+        """The old pages that can begin at piece j (inside it, after so many characters, when given): a
+        list of sheets, then the next sheet that begins a piece (where the run stops) or None when the run
+        reaches the chapter's end. Empty: none."""
         if self.old is None or j not in self._same:
             return []
         i, end, to_end = self._same[j]
-        p = self._old_page.get(i)
+        p = self._old_page.get(i) if characters is None else self._old_inside.get((i, characters))
         if p is None:
             return []
         old = self.old.sheets
@@ -168,4 +201,5 @@ def _shift(start: int | None, by: int) -> int | None:
 
 
 def _moved(sheet: Sheet, by: int) -> Sheet:
-    return Sheet(sheet.render, sheet.index, _shift(sheet.start, by))
+    inside = None if sheet.inside is None else (sheet.inside[0] + by, sheet.inside[1])
+    return Sheet(sheet.render, sheet.index, _shift(sheet.start, by), inside)

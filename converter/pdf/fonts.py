@@ -13,12 +13,10 @@ import json
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 
-import fontTools
 import pikepdf
-from fontTools import subset
-from fontTools.ttLib import TTFont, TTLibError
 from pikepdf import Array, Dictionary, Name
 
 from .. import STYLES
@@ -99,7 +97,7 @@ def stamp_font(bold: bool = False) -> StampFont:
     folder to keep it in is given)."""
     file = font_file(FAMILY, bold)
     stat = file.stat()
-    key = f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{CHARS}\0{fontTools.version}\0{bold}"
+    key = f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{CHARS}\0{version('fonttools')}\0{bold}"
     saved = _saved_in / f"font-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json" if _saved_in else None
     if saved is not None and saved.is_file():
         try:
@@ -118,6 +116,9 @@ def stamp_font(bold: bool = False) -> StampFont:
 
 
 def _subset(file: Path, bold: bool) -> StampFont:
+    from fontTools import subset  # only when the kept subset is missing: importing it costs 0.1 s
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
         font = TTFont(file)
     except (OSError, TTLibError) as e:

@@ -56,7 +56,7 @@ def render(job: Job) -> dict:
         fetcher = SafeFetcher([Path(r) for r in job.roots], lambda url, why: refusals.append((url, why)))
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
         pages = []
-        for page, start in zip(document.pages, _piece_starts(document), strict=True):
+        for page, (start, inside) in zip(document.pages, _piece_starts(document), strict=True):
             height = page.height
             anchors = {
                 name: [
@@ -68,7 +68,13 @@ def render(job: Job) -> dict:
                 for name, (x1, y1, x2, y2) in page.anchors.items()
             }
             pages.append(
-                {"width": page.width * PX, "height": height * PX, "anchors": anchors, "start": start}
+                {
+                    "width": page.width * PX,
+                    "height": height * PX,
+                    "anchors": anchors,
+                    "start": start,
+                    "inside": inside,
+                }
             )
     finally:
         LOGGER.removeHandler(collect)
@@ -101,21 +107,41 @@ def _write_tagged(document, job: Job) -> None:
         pdf.save(job.pdf)
 
 
-def _piece_starts(document) -> list[int | None]:
-    """For each page, the piece (``data-aix-b``, units.py) whose top begins the page, if one does: the first
-    box in the chapter's section is that piece's element, and it was not on the page before."""
-    starts: list[int | None] = []
+SPLITTABLE = {"p", "ul", "ol", "blockquote", "pre"}  # continue the same way from the same amount of text
+
+
+def _piece_starts(document) -> list[tuple[int | None, list[int] | None]]:
+    """For each page, where it begins: at the top of a piece (``data-aix-b``, units.py), when the first box
+    in the chapter's section is that piece's element and it was not on the page before; or inside one,
+    as [piece, characters of it on the pages before], for the elements whose rest is laid out the same
+    whatever came before (not tables: their repeated header rows would make the count ambiguous)."""
+    starts: list[tuple[int | None, list[int] | None]] = []
     before: set[int] = set()
+    shown: dict[int, int] = {}  # characters of each element on the pages so far
     for page in document.pages:
         boxes = _chapter_boxes(page._page_box)
-        here = {id(box.element) for box in boxes}
-        start = None
-        if boxes and id(boxes[0].element) not in before:
-            mark = boxes[0].element.get("data-aix-b") if boxes[0].element is not None else None
-            start = int(mark) if mark is not None and mark.isdigit() else None
-        starts.append(start)
-        before = here
+        start: int | None = None
+        inside: list[int] | None = None
+        if boxes and boxes[0].element is not None:
+            element = boxes[0].element
+            mark = element.get("data-aix-b")
+            if mark is not None and mark.isdigit():
+                if id(element) not in before:
+                    start = int(mark)
+                elif boxes[0].element_tag in SPLITTABLE:
+                    inside = [int(mark), shown.get(id(element), 0)]
+        for box in boxes:
+            shown[id(box.element)] = shown.get(id(box.element), 0) + _characters(box)
+        starts.append((start, inside))
+        before = {id(box.element) for box in boxes}
     return starts
+
+
+def _characters(box) -> int:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        return len(text)
+    return sum(_characters(child) for child in getattr(box, "children", ()))
 
 
 def _chapter_boxes(page_box) -> list:
