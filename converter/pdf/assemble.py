@@ -153,27 +153,31 @@ def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str,
     return dests
 
 
-def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged) -> None:
+def _filter_links(out: pikepdf.Pdf, keep) -> None:
+    """Each page's annotations that `keep(annotation)` keeps (it may change them as it goes)."""
     for page in out.pages:
         annots = page.obj.get("/Annots")
-        if annots is None:
-            continue
-        keep = Array()
-        for annot in annots:
-            action = annot.get("/A")
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            if uri.startswith(PLACEHOLDER):
-                name = unquote(uri[len(PLACEHOLDER) :])
-                if name not in dests:
-                    merged.dangling.append(name)
-                    continue
-                del annot["/A"]
-                annot.Dest = String(name)
-                merged.internal_links += 1
-            elif uri:
-                merged.external_links += 1
-            keep.append(annot)
-        page.obj.Annots = keep
+        if annots is not None:
+            page.obj.Annots = Array([annot for annot in annots if keep(annot)])
+
+
+def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged) -> None:
+    def jump(annot) -> bool:
+        action = annot.get("/A")
+        uri = str(action.get("/URI", "")) if action is not None else ""
+        if uri.startswith(PLACEHOLDER):
+            name = unquote(uri[len(PLACEHOLDER) :])
+            if name not in dests:
+                merged.dangling.append(name)
+                return False
+            del annot["/A"]
+            annot.Dest = String(name)
+            merged.internal_links += 1
+        elif uri:
+            merged.external_links += 1
+        return True
+
+    _filter_links(out, jump)
 
 
 def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, float]) -> list[str]:
@@ -265,16 +269,12 @@ def _drop_empty_links(out: pikepdf.Pdf) -> None:
     """Link areas without width or height: WeasyPrint writes one for an empty inline box inside a link
     (the contents' end markers, a break at a line's end); no one can click them, and the link has its
     real area beside them."""
-    for page in out.pages:
-        annots = page.obj.get("/Annots")
-        if annots is None:
-            continue
-        keep = Array()
-        for annot in annots:
-            x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
-            if annot.get("/Subtype") != Name.Link or (abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01):
-                keep.append(annot)
-        page.obj.Annots = keep
+
+    def clickable(annot) -> bool:
+        x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
+        return annot.get("/Subtype") != Name.Link or (abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01)
+
+    _filter_links(out, clickable)
 
 
 def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array], front) -> None:
