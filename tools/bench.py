@@ -132,16 +132,17 @@ class TreeMemory:
         return self.peak
 
 
-def run_measured(command: list[str]) -> tuple[float, int, int]:
-    """Wall time, peak summed memory of a command and everything it starts (bytes, sampled), and the
-    largest ru_maxrss among them (bytes, from wait4: the process and the children it waited for)."""
+def run_measured(command: list[str], memory: bool = False) -> tuple[float, int, int]:
+    """Wall time, peak summed memory of a command and everything it starts (bytes, sampled, when
+    `memory`: sampling all of /proc every 20 ms takes CPU from the command, so timed runs do not sample),
+    and the largest ru_maxrss among them (bytes, from wait4: the process and the children it waited for)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
-        memory = TreeMemory(process.pid)
+        sampler = TreeMemory(process.pid) if memory else None
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
-        peak = memory.stop()
+        peak = sampler.stop() if sampler is not None else 0
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             err.seek(0)
@@ -185,16 +186,19 @@ def bench_pdf(corpus: Path, runs: int = 3) -> None:
         build = [aix, "pdf", str(site), "-o", str(out), "-q", "--navigator", str(navigator)]
         build += ["--cache-dir", str(tmp / "cache")]
         cold, cold_mem, chrome, chrome_mem, maxrss = [], [], [], [], []
-        for n in range(runs):  # alternate, so that both see the same machine
-            wall, peak, largest = run_measured([*build, "--no-cache"])
-            cold.append(wall)
-            cold_mem.append(peak)
+        for n in range(runs + 1):  # alternate, so that both see the same machine; the last run samples memory
+            sample = n == runs
+            wall, peak, largest = run_measured([*build, "--no-cache"], memory=sample)
+            (cold_mem if sample else cold).append(peak if sample else wall)
             maxrss.append(largest)
             shutil.rmtree(tmp / "chromium", ignore_errors=True)
-            wall, peak, _ = run_measured(chromium_command(index, tmp / "chromium.pdf", tmp / "chromium"))
-            chrome.append(wall)
-            chrome_mem.append(peak)
-            print(f"  run {n + 1}: aix cold {cold[-1]:.1f} s, chromium {chrome[-1]:.1f} s", file=sys.stderr)
+            command = chromium_command(index, tmp / "chromium.pdf", tmp / "chromium")
+            wall, peak, _ = run_measured(command, memory=sample)
+            (chrome_mem if sample else chrome).append(peak if sample else wall)
+            if not sample:
+                print(
+                    f"  run {n + 1}: aix cold {cold[-1]:.1f} s, chromium {chrome[-1]:.1f} s", file=sys.stderr
+                )
         from pypdf import PdfReader
 
         ours, theirs = len(PdfReader(out).pages), len(PdfReader(tmp / "chromium.pdf").pages)
