@@ -1,1 +1,1 @@
-"""Writer: the release PDF (parts rendered by WeasyPrint in parallel, merged with pikepdf) and handouts."""
+"""Writer: the release PDF (chapters rendered by WeasyPrint in parallel, pages joined with pikepdf) and handouts."""

@@ -19,7 +19,7 @@ from ..fileio import output_path
 from .render import run, warm_up
 from .workers import Workers
 
-PAGE_TIMEOUT = 60.0  # seconds a part may take (--page-timeout): WeasyPrint is quadratic on some inputs
+PAGE_TIMEOUT = 60.0  # seconds a render may take (--page-timeout): WeasyPrint is quadratic on some inputs
 
 
 def default_jobs() -> int:

@@ -281,7 +281,7 @@ def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: 
     if failed:
         first = failed[0]
         if len(failed) > 1:
-            more = f"; {len(failed) - 1} other part(s) failed too"
+            more = f"; {len(failed) - 1} other render(s) failed too"
             raise type(first)(first.message + more, where=first.where, hint=first.hint)
         raise first
     return _with_kept_metas(chapters, store)
