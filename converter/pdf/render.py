@@ -130,8 +130,9 @@ def _piece_starts(document) -> list[tuple[int | None, list[int] | None]]:
                     start = int(mark)
                 elif boxes[0].element_tag in SPLITTABLE:
                     inside = [int(mark), shown.get(id(element), 0)]
-        for box in boxes:
-            shown[id(box.element)] = shown.get(id(box.element), 0) + _characters(box)
+        if boxes:  # only a page's last box can go on to the next page
+            last = boxes[-1]
+            shown[id(last.element)] = shown.get(id(last.element), 0) + _characters(last)
         starts.append((start, inside))
         before = {id(box.element) for box in boxes}
     return starts
