@@ -29,7 +29,7 @@ from ..model import Heading, Site, Source
 from .fonts import stamp_font
 from .raster import Raster, StampedImages
 
-CACHE_VERSION = "aix-pdf-4"  # 3: tagged parts (tags.py)
+CACHE_VERSION = "aix-pdf-4"  # 3: tagged renders (tags.py); 4: pages that begin inside a piece (flow.py)
 STYLESHEETS = ("aix.css", "print.css")
 RESUME = '<div class="aix-skip" style="height: 400mm; margin: 0"></div>'
 RESUME_CSS = "section.chapter.aix-resume { break-before: auto; }"
