@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from ..html.sanitize import html_refs
 from ..model import Block, Finding, Heading, Image, Link, LinkOrigin, Page, Shortcode, Site, Source, Token
 from ..transforms.anchors import section_number
-from . import typographer
+from . import parsecache, typographer
 from .markdown import TooDeep, anchor_text, parse_markdown, plain_text, split_attributes
 
 ATX = re.compile(r"^[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -28,8 +28,12 @@ def parse_pages(site: Site) -> None:
 
 def parse_page(page: Page, subs: dict[str, str] | None = typographer.SUBSTITUTIONS) -> None:
     """`subs`: the Typographer's substitutions (None: the site turns it off)."""
+    cache = parsecache.current()
     try:
-        tokens = parse_markdown(page.body, page.body_line, subs)
+        if cache is None:
+            tokens = parse_markdown(page.body, page.body_line, subs)
+        else:
+            tokens = cache.tokens(page.body, page.body_line, subs, parse_markdown)
     except TooDeep as e:
         e.where = f"{page.rel}:{e.line}"
         raise

@@ -9,6 +9,7 @@ open; metadata last.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -44,9 +45,47 @@ class Part:
     pages: list[int] | None = None
 
 
+class Sources:
+    """The PDFs a merge takes pages and images from, each opened once. A rebuild opens the cached ones
+    while the worker renders the edit (compose.py), so that the merge after it only joins them."""
+
+    def __init__(self) -> None:
+        self._open: dict[Path, pikepdf.Pdf] = {}
+        self.used: list[pikepdf.Pdf] = []  # those the merge took something from, in order
+        self._used_paths: set[Path] = set()
+        self._added: list[pikepdf.Pdf] = []
+
+    def get(self, path: Path) -> pikepdf.Pdf:
+        pdf = self._open.get(path)
+        if pdf is None:
+            pdf = self._open[path] = pikepdf.open(path)
+        if path not in self._used_paths:
+            self._used_paths.add(path)
+            self.used.append(pdf)
+        return pdf
+
+    def prefetch(self, paths) -> None:
+        """Open these now; one that cannot be read is left for `get` to report."""
+        for path in paths:
+            if path not in self._open:
+                with contextlib.suppress(OSError, pikepdf.PdfError):
+                    self._open[path] = pikepdf.open(path)
+
+    def add(self, pdf: pikepdf.Pdf) -> pikepdf.Pdf:
+        """A PDF opened elsewhere (the navigator), closed with the others."""
+        self._added.append(pdf)
+        self.used.append(pdf)
+        return pdf
+
+    def close(self) -> None:
+        for pdf in [*self._open.values(), *self._added]:
+            pdf.close()
+
+
 @dataclass
 class Merged:
     pdf: pikepdf.Pdf
+    sources: Sources  # open until the merged file is saved
     pages: int = 0
     internal_links: int = 0
     external_links: int = 0
@@ -54,15 +93,13 @@ class Merged:
     navigator_external: list[str] = field(default_factory=list)
     navigator_internal: int = 0
     navigator_dropped: list[str] = field(default_factory=list)  # boxes outside the navigator's page
-    sources: list[pikepdf.Pdf] = field(default_factory=list)  # open until the merged file is saved
 
     def version(self) -> str:
         """The header's version: the newest of the parts and the navigator, at least 1.4 (transparency, XMP)."""
-        return max(["1.4", *(pdf.pdf_version for pdf in self.sources)])
+        return max(["1.4", *(pdf.pdf_version for pdf in self.sources.used)])
 
     def close(self) -> None:
-        for pdf in self.sources:
-            pdf.close()
+        self.sources.close()
         self.pdf.close()
 
 
@@ -74,20 +111,17 @@ def merge(
     toc: list[Heading],
     nav_target,
     images: dict[str, Path] | None = None,
+    sources: Sources | None = None,
 ) -> Merged:
     """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
-    inside the document, or None."""
+    inside the document, or None. `sources` may hold some of the parts opened already."""
     out = pikepdf.new()
-    merged = Merged(out)
-    opened: dict[Path, pikepdf.Pdf] = {}
+    merged = Merged(out, sources or Sources())
     placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
     runs: list[tuple[pikepdf.Pdf, list[int], list[int]]] = []  # (source, its pages taken, where they landed)
 
     def append(part: Part, keep=lambda i: True) -> None:
-        if part.pdf not in opened:
-            opened[part.pdf] = pikepdf.open(part.pdf)
-            merged.sources.append(opened[part.pdf])
-        src = opened[part.pdf]
+        src = merged.sources.get(part.pdf)
         taken = [i for i in (range(len(src.pages)) if part.pages is None else part.pages) if keep(i)]
         for i in taken:
             out.pages.append(src.pages[i])
@@ -100,8 +134,7 @@ def merge(
         append(part, lambda i: i < cover_pages)
     nav_pages = range(0)
     if navigator is not None:
-        nav = pikepdf.open(navigator)
-        merged.sources.append(nav)
+        nav = merged.sources.add(pikepdf.open(navigator))
         settle(nav, "nav-", css_boxes=False)
         start = len(out.pages)
         for page in nav.pages:
@@ -355,14 +388,9 @@ def _page_refs(placed, dests, index_of: dict, font: StampFont) -> dict[int, list
     return drawn
 
 
-def _images(out: pikepdf.Pdf, files: dict[str, Path], opened: list) -> dict[str, pikepdf.Object]:
+def _images(out: pikepdf.Pdf, files: dict[str, Path], sources: Sources) -> dict[str, pikepdf.Object]:
     """Each converted image, copied into the merged PDF once."""
-    objects = {}
-    for key, file in files.items():
-        src = pikepdf.open(file)
-        opened.append(src)
-        objects[key] = out.copy_foreign(src.Root.AixImage)
-    return objects
+    return {key: out.copy_foreign(sources.get(file).Root.AixImage) for key, file in files.items()}
 
 
 def _draw_images(page_meta: dict, images: dict, xobjects: pikepdf.Object, figure) -> bytes:

@@ -64,4 +64,6 @@ def build_pdf(
         workers.start(1 if warm else jobs)  # a rebuild usually renders one chapter
         from . import compose  # loads while the workers load WeasyPrint
 
-        return compose.build(root, out, log, navigator, store or Path(tmp), workers, jobs, page_refs)
+        return compose.build(
+            root, out, log, navigator, store or Path(tmp), workers, jobs, page_refs, cached=store is not None
+        )

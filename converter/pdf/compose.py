@@ -4,6 +4,7 @@ imports this module after, so that pikepdf, the model and the HTML writer load w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -21,9 +22,10 @@ from ..fileio import why, write_atomic
 from ..html.document import toc_headings
 from ..html.hrefs import Linker
 from ..html.release import document_info
+from ..hugo import parsecache
 from ..model import Source
 from ..pipeline import build_model
-from .assemble import Part, merge, set_metadata
+from .assemble import Part, Sources, merge, set_metadata
 from .flow import Flow, Layout, Request
 from .fonts import keep_in
 from .render import Job
@@ -43,11 +45,22 @@ class _Chapter:
 
 
 def build(
-    root, out: Path, log: BuildLog, navigator, store: Path, workers: Workers, jobs: int, page_refs: bool
+    root,
+    out: Path,
+    log: BuildLog,
+    navigator,
+    store: Path,
+    workers: Workers,
+    jobs: int,
+    page_refs: bool,
+    cached: bool,
 ) -> Path:
+    """The PDF from the sources at `root`, with the renders and parsed pages in `store` (kept there for
+    the next build when `cached`)."""
     log.stage("model")
     log.progress("pdf: reading the sources")
-    site = build_model(root, log.add)
+    with parsecache.kept_in(store) if cached else contextlib.nullcontext() as parsed:
+        site = build_model(root, log.add)
     info = document_info(site, navigator)
     linker = Linker(site, log.warn, internal=placeholder)
     _check_navigator(info.navigator)
@@ -65,8 +78,9 @@ def build(
     keep_in(store)
     log.stage("html and render")
     log.progress("pdf: writing HTML")
+    sources = Sources()
     chapters = _lay_out(
-        site, plan_chapters(site, info, linker, log.warn, page_refs), store, log, workers, jobs
+        site, plan_chapters(site, info, linker, log.warn, page_refs), store, log, workers, jobs, sources
     )
     _warn_renders(chapters, log)
     log.stage("merge")
@@ -88,6 +102,7 @@ def build(
         toc_headings(site),
         nav_target,
         images,
+        sources,
     )
     for name in merged.dangling:
         log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
@@ -106,7 +121,7 @@ def build(
         write_atomic(out, buffer.getvalue())
     except OSError as e:
         raise AixError(f"cannot write {out}: {why(e)}") from None
-    _keep(store, chapters, images)
+    _keep(store, chapters, images, parsed.used if parsed is not None else set())
     log.stage(None)
     log.finish(_report(out, len(buffer.getvalue()), merged, linker, log, info, chapters))
     return out
@@ -214,11 +229,14 @@ def _old_layout(store: Path, chapter: Chapter) -> Layout | None:
     return layout
 
 
-def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int) -> list[_Chapter]:
+def _lay_out(
+    site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int, sources: Sources
+) -> list[_Chapter]:
     """Every chapter's pages: from the last layouts where they still hold, else rendered. A chapter's
     render goes to a worker as soon as its HTML is written; renders of different chapters run in parallel,
     those of one chapter one after the other (each starts where the last one's pages stop). A render that
-    fails does not stop the others; the build fails after them, naming its page and line."""
+    fails does not stop the others; the build fails after them, naming its page and line. While the
+    workers render, the cached renders and images the merge may take are opened into `sources`."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
     chapters: list[_Chapter] = []
@@ -259,6 +277,7 @@ def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: 
     workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
     done = pages = 0
     log.progress(f"pdf: rendering {len(waiting)} of {len(chapters)} chapters")
+    sources.prefetch(_cached(chapters, store, waiting))
     for outcome in workers.results():
         if outcome.error is not None:
             failed.append(_failure(waiting, outcome))
@@ -285,6 +304,18 @@ def _lay_out(site, planned, store: Path, log: BuildLog, workers: Workers, jobs: 
             raise type(first)(first.message + more, where=first.where, hint=first.hint)
         raise first
     return _with_kept_metas(chapters, store)
+
+
+def _cached(chapters: list[_Chapter], store: Path, waiting: dict) -> list[Path]:
+    """The renders in the cache that the chapters' pages may come from (not one being rendered again:
+    its file is rewritten), and the converted images already there."""
+    keys: dict[str, None] = {}
+    for ch in chapters:
+        for sheet in [*ch.flow.sheets, *(ch.flow.old.sheets if ch.flow.old is not None else [])]:
+            keys[sheet.render] = None
+    found = [store / f"{key}.pdf" for key in keys if key not in waiting and (store / f"{key}.json").is_file()]
+    images = [store / f"img-{key}.pdf" for ch in chapters for key in ch.chapter.rasters]
+    return [path for path in [*found, *images] if path.is_file()]
 
 
 def _with_kept_metas(chapters: list[_Chapter], store: Path) -> list[_Chapter]:
@@ -320,9 +351,10 @@ def _failure(waiting: dict, outcome) -> AixError:
     return error(f"converting image {job[1].file} failed: {outcome.error}", hint=hint)
 
 
-def _keep(store: Path, chapters: list[_Chapter], images: dict[str, Path]) -> None:
-    """Save each chapter's layout; drop renders no layout uses, and what a killed worker left half-written."""
-    keep = {f"img-{key}" for key in images}
+def _keep(store: Path, chapters: list[_Chapter], images: dict[str, Path], parsed: set[str]) -> None:
+    """Save each chapter's layout; drop renders no layout uses, pages parsed from sources no longer there,
+    and what a killed worker left half-written."""
+    keep = {f"img-{key}" for key in images} | {Path(name).stem for name in parsed}
     layouts = set()
     for ch in chapters:
         layout = Layout(ch.chapter.context, ch.chapter.ids, ch.flow.sheets)
