@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from . import ending
 from .errors import AixError
 
 SITE = click.argument("site", type=click.Path(path_type=str), default="sources", required=False)
@@ -358,11 +359,16 @@ def _terminated(signum, frame) -> None:
 
 def main(args: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _terminated)
+    ending.activate()
+    code: object = 0
     try:
         cli.main(args=args, prog_name="aix", standalone_mode=True)
     except AixError as e:  # raised outside Click's own handling
         e.show()
-        sys.exit(e.exit_code)
+        code = e.exit_code
+    except SystemExit as e:
+        code = e.code
+    ending.end(code)
 
 
 if __name__ == "__main__":

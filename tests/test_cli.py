@@ -159,3 +159,29 @@ def it_says_why_an_inline_image_is_not_shown(make_site, tmp_path):
     assert "content/docs/a.md:4: warning: image data:image/svg+xml,%3Csvg/%3E is inline data of a kind" in (
         result.stderr
     )
+
+
+def it_ends_the_process_with_the_commands_status_and_all_it_printed(make_site, tmp_path):
+    """`aix` exits without freeing its heap (converter/ending.py): the status and every line printed must
+    still come out, through a pipe too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    aix = str(Path(sys.executable).parent / "aix")
+    site = make_site({"content/docs/a.md": "---\ntitle: A\n---\n# A\n\n" + "A line.\n\n" * 3000})
+    listed = subprocess.run([aix, "outline", str(site), "--json"], capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)  # the whole output, flushed
+    bad = subprocess.run([aix, "check", str(tmp_path / "nowhere")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "nowhere" in bad.stderr and "Traceback" not in bad.stderr
+    usage = subprocess.run([aix, "pdf", "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "Usage" in usage.stderr
+
+
+def it_keeps_nothing_for_the_end_when_aix_is_used_as_a_library():
+    from converter import ending
+
+    before = len(ending._kept)
+    ending.keep(object())
+    assert len(ending._kept) == before

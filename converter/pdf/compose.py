@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 
-from .. import STYLES
+from .. import STYLES, ending
 from ..buildlog import BuildLog
 from ..errors import AixError, InputError
 from ..fileio import why, write_atomic
@@ -117,6 +117,7 @@ def build(
         buffer, min_version=merged.version(), object_stream_mode=pikepdf.ObjectStreamMode.generate
     )
     merged.close()
+    ending.keep(merged)
     try:
         write_atomic(out, buffer.getvalue())
     except OSError as e:
