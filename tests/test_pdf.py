@@ -789,7 +789,7 @@ def it_prints_a_warning_every_chapter_gave_once_with_the_count():
     chapters = []
     for n in range(3):
         chapter = Chapter(f"docs/{n}.md", Source(f"content/docs/{n}.md", 1), "", "", "", "")
-        chapters.append(_Chapter(chapter, Flow("", [], None), {"r1": said, "r2": said}))
+        chapters.append(_Chapter(chapter, n, Flow("", [], None), {"r1": said, "r2": said}))
     log = BuildLog(quiet=True)
     _warn_renders(chapters, log)
     assert [w.message for w in log.warnings] == [

@@ -169,7 +169,7 @@ def it_merges_the_trees_of_the_pages_it_takes_and_nothing_else(tmp_path):
             landed.append(len(out.pages) - 1)
         runs.append((src, taken, landed))
     del out.pages[2].obj["/Annots"]  # links the merge removed: their text stays, not their Link
-    merge_structure(out, runs, "en", "unused").finish()
+    merge_structure(out, runs, "unused").finish("en")
     out.save(tmp_path / "merged.pdf")
 
     merged = pikepdf.open(tmp_path / "merged.pdf")

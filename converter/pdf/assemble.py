@@ -1,14 +1,16 @@
 """Join the rendered parts into one PDF with pikepdf, links and all.
 
-In order: pages (cover, navigator, contents, chapters); one named destination per anchor, from the boxes
-the renderer measured; every ``aix:<id>`` placeholder link turned into a jump to its destination; the
-bookmarks rebuilt from the model's headings; page numbers stamped (the footer ``n / N`` and the contents'
-numbers), each page's own content wrapped in ``q``/``Q`` first because WeasyPrint leaves its transform
-open; metadata last.
+Chapters join as they become ready (`Assembly`), each at its place: its pages, its links made jumps by
+name (``aix:<id>`` placeholders), its structure tree taken over (tags.py). Then, with every page in: one
+named destination per anchor, from the boxes the renderer measured; the jumps whose name has none
+removed; the bookmarks rebuilt from the model's headings; page numbers stamped (the footer ``n / N`` and
+the contents' numbers), each page's own content wrapped in ``q``/``Q`` first because WeasyPrint leaves
+its transform open; metadata last.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +27,7 @@ from ..model import Heading
 from ..urlpolicy import refused_scheme
 from .fonts import StampFont, stamp_font
 from .raster import image_key
-from .tags import Structure, merge_structure, settle
+from .tags import Structure, settle
 
 PLACEHOLDER = "aix:"
 FOOTER_Y = 28.0  # points from the bottom edge
@@ -88,7 +90,6 @@ class Merged:
     sources: Sources  # open until the merged file is saved
     pages: int = 0
     internal_links: int = 0
-    external_links: int = 0
     dangling: list[str] = field(default_factory=list)
     navigator_external: list[str] = field(default_factory=list)
     navigator_internal: int = 0
@@ -103,69 +104,132 @@ class Merged:
         self.pdf.close()
 
 
-def merge(
-    front: Part | list[Part],
-    parts: list[Part],
-    navigator: Path | None,
-    headings: list[Heading],
-    toc: list[Heading],
-    nav_target,
-    images: dict[str, Path] | None = None,
-    sources: Sources | None = None,
-) -> Merged:
-    """`front` is the cover and contents; `nav_target(url)` tells where a navigator link goes: a Heading
-    inside the document, or None. `sources` may hold some of the parts opened already."""
-    out = pikepdf.new()
-    merged = Merged(out, sources or Sources())
-    placed: list[tuple[int, dict]] = []  # (page index in out, that page's metadata)
-    runs: list[tuple[pikepdf.Pdf, list[int], list[int]]] = []  # (source, its pages taken, where they landed)
+class Assembly:
+    """The merged PDF, put together as chapters become ready, in whatever order they come: each chapter's
+    pages go to their place in the document at once, with their links made jumps (by name: whether a
+    name has a destination is known only when every page is in) and their structure taken over; `finish`
+    does what needs every page. So a rebuild joins the cached chapters while the worker renders the
+    edited one, and a cold build joins each chapter while the others render."""
 
-    def append(part: Part, keep=lambda i: True) -> None:
-        src = merged.sources.get(part.pdf)
+    def __init__(self, sources: Sources):
+        self.out = pikepdf.new()
+        self.merged = Merged(self.out, sources)
+        self.structure = Structure(self.out, NAVIGATOR_ALT)
+        self._slots: list[tuple[tuple[int, int, int], int]] = []  # (place, pages), in document order
+        self._metas: dict[tuple[int, int], dict] = {}  # page objgen -> the renderer's metadata of it
+        self._links: list[tuple[pikepdf.Object, pikepdf.Object, str]] = []  # (page, annotation, name)
+        self._front: tuple[pikepdf.Pdf, list[pikepdf.Object], list[pikepdf.Object]] | None = None
+        self._navigator: list[pikepdf.Object] = []
+
+    def add_front(self, parts: list[Part], navigator: Path | None) -> None:
+        """The cover, the navigator's pages (scaled to the paper), then the contents."""
+        cover_pages = _cover_pages(parts[0].meta)
+        cover = [
+            p for n, part in enumerate(parts) for p in self._place((0, 0, n), part, lambda i: i < cover_pages)
+        ]
+        if navigator is not None:
+            nav = self.merged.sources.add(pikepdf.open(navigator))
+            settle(nav, "nav-", css_boxes=False)
+            self._navigator = self._insert((0, 1, 0), nav, list(range(len(nav.pages))))
+            paper = (parts[0].meta["pages"][0]["width"], parts[0].meta["pages"][0]["height"])
+            for page in self._navigator:
+                self._take_links(page)
+                self.merged.navigator_dropped += _fit_navigator(self.out, pikepdf.Page(page), paper)
+            self.structure.take(nav, list(enumerate(self._navigator)))
+        contents = [
+            p
+            for n, part in enumerate(parts)
+            for p in self._place((0, 2, n), part, lambda i: i >= cover_pages)
+        ]
+        self._front = (self.merged.sources.get(parts[0].pdf), cover, contents)
+
+    def add_chapter(self, number: int, parts: list[Part]) -> None:
+        """Chapter `number` (1 is the first after the front matter), as runs of pages of its renders."""
+        for n, part in enumerate(parts):
+            self._place((number, 0, n), part)
+
+    def _place(self, place: tuple[int, int, int], part: Part, keep=lambda i: True) -> list[pikepdf.Object]:
+        src = self.merged.sources.get(part.pdf)
         taken = [i for i in (range(len(src.pages)) if part.pages is None else part.pages) if keep(i)]
-        for i in taken:
-            out.pages.append(src.pages[i])
-            placed.append((len(out.pages) - 1, part.meta["pages"][i]))
-        runs.append((src, taken, list(range(len(out.pages) - len(taken), len(out.pages)))))
+        landed = self._insert(place, src, taken)
+        for i, page in zip(taken, landed, strict=True):
+            self._metas[page.objgen] = part.meta["pages"][i]
+            self._take_links(page)
+        self.structure.take(src, list(zip(taken, landed, strict=True)))
+        return landed
 
-    fronts = front if isinstance(front, list) else [front]
-    cover_pages = _cover_pages(fronts[0].meta)
-    for part in fronts:
-        append(part, lambda i: i < cover_pages)
-    nav_pages = range(0)
-    if navigator is not None:
-        nav = merged.sources.add(pikepdf.open(navigator))
-        settle(nav, "nav-", css_boxes=False)
-        start = len(out.pages)
-        for page in nav.pages:
-            out.pages.append(page)
-        nav_pages = range(start, len(out.pages))
-        runs.append((nav, list(range(len(nav.pages))), list(nav_pages)))
-    for part in fronts:
-        append(part, lambda i: i >= cover_pages)
-    front_end = len(out.pages)
-    for part in parts:
-        append(part)
+    def _insert(
+        self, place: tuple[int, int, int], src: pikepdf.Pdf, taken: list[int]
+    ) -> list[pikepdf.Object]:
+        """Copy pages of `src` to their place: after every page of an earlier place."""
+        at = sum(count for where, count in self._slots if where < place)
+        bisect.insort(self._slots, (place, len(taken)))
+        for k, i in enumerate(taken):
+            self.out.pages.insert(at + k, src.pages[i])
+        return [self.out.pages[at + k].obj for k in range(len(taken))]
 
-    dests = _destinations(out, placed)
-    _drop_empty_links(out)
-    _link_placeholders(out, dests, merged)
-    paper = (fronts[0].meta["pages"][0]["width"], fronts[0].meta["pages"][0]["height"])
-    for index in nav_pages:
-        merged.navigator_dropped += _fit_navigator(out, out.pages[index], paper)
-        _link_navigator(out.pages[index], dests, nav_target, merged)
-    _outline(out, headings, dests, _front_bookmarks(cover_pages, nav_pages, front_end))
-    structure = merge_structure(out, runs, str(runs[0][0].Root.get("/Lang", "en")), NAVIGATOR_ALT)
-    _stamp(out, placed, toc, dests, set(nav_pages), _images(out, images or {}, merged.sources), structure)
-    structure.finish()
-    merged.pages = len(out.pages)
-    names = Array()
-    for name in sorted(dests):
-        names.append(String(name))
-        names.append(dests[name])
-    out.Root.Names = out.make_indirect(Dictionary(Dests=out.make_indirect(Dictionary(Names=names))))
-    out.Root.PageMode = Name.UseOutlines
-    return merged
+    def _take_links(self, page: pikepdf.Object) -> None:
+        """Drop link areas without width or height: WeasyPrint writes one for an empty inline box inside
+        a link (the contents' end markers, a break at a line's end), no one can click them, and the link
+        has its real area beside them. Turn each ``aix:`` placeholder into a jump to its name."""
+        annots = page.get("/Annots")
+        if annots is None:
+            return
+        kept = Array()
+        for annot in annots:
+            x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
+            if annot.get("/Subtype") == Name.Link and (abs(x2 - x1) < 0.01 or abs(y2 - y1) < 0.01):
+                continue
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if uri.startswith(PLACEHOLDER):
+                name = unquote(uri[len(PLACEHOLDER) :])
+                del annot["/A"]
+                annot.Dest = String(name)
+                self._links.append((page, annot, name))
+            kept.append(annot)
+        page.Annots = kept
+
+    def finish(
+        self, headings: list[Heading], toc: list[Heading], nav_target, images: dict[str, Path] | None = None
+    ) -> Merged:
+        """Destinations, jumps whose target is missing removed, the navigator's links, bookmarks, images,
+        page numbers and the structure tree's last entries. `nav_target(url)` tells where a navigator
+        link goes: a Heading inside the document, or None."""
+        if self._front is None:
+            raise ValueError("the front matter was never added")
+        out, merged = self.out, self.merged
+        index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
+        placed = sorted(((index_of[g], meta) for g, meta in self._metas.items()), key=lambda p: p[0])
+        dests = _destinations(out, placed)
+        for page, annot, name in sorted(self._links, key=lambda link: index_of[link[0].objgen]):
+            if name in dests:
+                merged.internal_links += 1
+                continue
+            merged.dangling.append(name)
+            page.Annots = Array(a for a in page.Annots if a.objgen != annot.objgen)
+            self.structure.drop_link(annot)
+        for page in self._navigator:
+            _link_navigator(pikepdf.Page(page), dests, nav_target, merged)
+        nav_pages = [index_of[p.objgen] for p in self._navigator]
+        front_src, cover, contents = self._front
+        marks = [("Cover", 0)]
+        if nav_pages:
+            marks.append(("Navigator", nav_pages[0]))
+        if contents:
+            marks.append(("Contents", index_of[contents[0].objgen]))
+        _outline(out, headings, dests, marks)
+        pictures = _images(out, images or {}, merged.sources)
+        _stamp(out, placed, toc, dests, set(nav_pages), pictures, self.structure)
+        self.structure.finish(str(front_src.Root.get("/Lang", "en")))
+        merged.pages = len(out.pages)
+        names = Array()
+        for name in sorted(dests):
+            names.append(String(name))
+            names.append(dests[name])
+        out.Root.Names = out.make_indirect(Dictionary(Dests=out.make_indirect(Dictionary(Names=names))))
+        out.Root.PageMode = Name.UseOutlines
+        return merged
 
 
 def _cover_pages(meta: dict) -> int:
@@ -184,33 +248,6 @@ def _destinations(out: pikepdf.Pdf, placed: list[tuple[int, dict]]) -> dict[str,
             if name not in dests and not name.startswith(("te-", "toc-", "img-", SLOT)):
                 dests[name] = Array([page, Name.XYZ, x1, y1, 0])
     return dests
-
-
-def _filter_links(out: pikepdf.Pdf, keep) -> None:
-    """Each page's annotations that `keep(annotation)` keeps (it may change them as it goes)."""
-    for page in out.pages:
-        annots = page.obj.get("/Annots")
-        if annots is not None:
-            page.obj.Annots = Array([annot for annot in annots if keep(annot)])
-
-
-def _link_placeholders(out: pikepdf.Pdf, dests: dict[str, Array], merged: Merged) -> None:
-    def jump(annot) -> bool:
-        action = annot.get("/A")
-        uri = str(action.get("/URI", "")) if action is not None else ""
-        if uri.startswith(PLACEHOLDER):
-            name = unquote(uri[len(PLACEHOLDER) :])
-            if name not in dests:
-                merged.dangling.append(name)
-                return False
-            del annot["/A"]
-            annot.Dest = String(name)
-            merged.internal_links += 1
-        elif uri:
-            merged.external_links += 1
-        return True
-
-    _filter_links(out, jump)
 
 
 def _fit_navigator(out: pikepdf.Pdf, page: pikepdf.Page, paper: tuple[float, float]) -> list[str]:
@@ -286,28 +323,6 @@ def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> No
             merged.navigator_internal += 1
         else:
             merged.navigator_external.append(url)
-
-
-def _front_bookmarks(cover_pages: int, nav_pages: range, front_end: int) -> list[tuple[str, int]]:
-    """(title, page index) of the pages before the first chapter: they have no heading of their own."""
-    marks = [("Cover", 0)]
-    if nav_pages:
-        marks.append(("Navigator", nav_pages.start))
-    if front_end > cover_pages + len(nav_pages):
-        marks.append(("Contents", cover_pages + len(nav_pages)))
-    return marks
-
-
-def _drop_empty_links(out: pikepdf.Pdf) -> None:
-    """Link areas without width or height: WeasyPrint writes one for an empty inline box inside a link
-    (the contents' end markers, a break at a line's end); no one can click them, and the link has its
-    real area beside them."""
-
-    def clickable(annot) -> bool:
-        x1, y1, x2, y2 = (float(v) for v in annot.get("/Rect", (0, 0, 1, 1)))
-        return annot.get("/Subtype") != Name.Link or (abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01)
-
-    _filter_links(out, clickable)
 
 
 def _outline(out: pikepdf.Pdf, headings: list[Heading], dests: dict[str, Array], front) -> None:
@@ -436,7 +451,7 @@ def _stamp(
             xobjects = resources.get("/XObject")
             if xobjects is None:
                 resources.XObject = xobjects = Dictionary()
-            pictures = _draw_images(meta_of[index], images, xobjects, partial(structure.figure, index))
+            pictures = _draw_images(meta_of[index], images, xobjects, partial(structure.figure, page.obj))
         if index == 0 and not pictures:
             continue  # the cover has no footer
         width = float(meta_of[index]["width"]) if index in meta_of else float(page.mediabox[2])

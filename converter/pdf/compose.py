@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..html.release import document_info
 from ..hugo import parsecache
 from ..model import Source
 from ..pipeline import build_model
-from .assemble import Part, Sources, merge, set_metadata
+from .assemble import Assembly, Part, Sources, set_metadata
 from .flow import Flow, Layout, Request
 from .fonts import keep_in
 from .render import Job
@@ -39,6 +40,7 @@ class _Chapter:
     """A chapter being laid out: its pieces, its flow, and the renders it uses."""
 
     chapter: Chapter
+    number: int  # its place: 0 is the front matter
     flow: Flow
     metas: dict[str, dict] = field(default_factory=dict)
     rendered: int = 0  # pages rendered anew
@@ -78,14 +80,25 @@ def build(
     keep_in(store)
     log.stage("html and render")
     log.progress("pdf: writing HTML")
-    sources = Sources()
-    chapters = _lay_out(
-        site, plan_chapters(site, info, linker, log.warn, page_refs), store, log, workers, jobs, sources
-    )
+    assembly = Assembly(Sources())
+
+    def ready(ch: _Chapter) -> None:
+        """A chapter whose pages are all known joins the merged PDF."""
+        parts = _parts(store, ch)
+        if ch.number == 0:
+            assembly.add_front(parts, info.navigator)
+        else:
+            assembly.add_chapter(ch.number, parts)
+
+    try:
+        planned = plan_chapters(site, info, linker, log.warn, page_refs)
+        chapters = _lay_out(site, planned, store, log, workers, jobs, assembly.merged.sources, ready)
+    except BaseException:
+        assembly.merged.close()
+        raise
     _warn_renders(chapters, log)
     log.stage("merge")
     log.progress("pdf: merging")
-    parts = [_parts(store, ch) for ch in chapters]
     images = {key: store / f"img-{key}.pdf" for ch in chapters for key in ch.chapter.rasters}
 
     def nav_target(url: str):
@@ -94,16 +107,7 @@ def build(
         where = Source(str(info.navigator), 1)
         return linker.url(site.pages[0], url, where).heading
 
-    merged = merge(
-        parts[0],
-        [p for ps in parts[1:] for p in ps],
-        info.navigator,
-        site.headings,
-        toc_headings(site),
-        nav_target,
-        images,
-        sources,
-    )
+    merged = assembly.finish(site.headings, toc_headings(site), nav_target, images)
     for name in merged.dangling:
         log.warn(None, "dangling-link", f"a link to #{name} has no destination in the PDF; removed")
     log.gate()
@@ -231,13 +235,21 @@ def _old_layout(store: Path, chapter: Chapter) -> Layout | None:
 
 
 def _lay_out(
-    site, planned, store: Path, log: BuildLog, workers: Workers, jobs: int, sources: Sources
+    site,
+    planned,
+    store: Path,
+    log: BuildLog,
+    workers: Workers,
+    jobs: int,
+    sources: Sources,
+    ready: Callable[[_Chapter], None],
 ) -> list[_Chapter]:
     """Every chapter's pages: from the last layouts where they still hold, else rendered. A chapter's
     render goes to a worker as soon as its HTML is written; renders of different chapters run in parallel,
     those of one chapter one after the other (each starts where the last one's pages stop). A render that
-    fails does not stop the others; the build fails after them, naming its page and line. While the
-    workers render, the cached renders and images the merge may take are opened into `sources`."""
+    fails does not stop the others; the build fails after them, naming its page and line. Each chapter
+    goes to `ready` once its pages are known, while the workers go on rendering; then the cached renders
+    the others may take are opened into `sources`."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
     chapters: list[_Chapter] = []
@@ -263,21 +275,33 @@ def _lay_out(
             total += 1
             return
 
+    def complete(ch: _Chapter) -> None:
+        for key in {
+            s.render for s in ch.flow.sheets
+        } - ch.metas.keys():  # the renders kept from the last build
+            ch.metas[key] = json.loads((store / f"{key}.json").read_text(encoding="utf-8"))
+        ready(ch)
+
     for chapter in planned:
-        ch = _Chapter(chapter, Flow(chapter.context, chapter.ids, _old_layout(store, chapter)))
+        ch = _Chapter(chapter, len(chapters), Flow(chapter.context, chapter.ids, _old_layout(store, chapter)))
         for key, raster in chapter.rasters.items():
             if key not in rasters and not (store / f"img-{key}.pdf").is_file():
                 rasters[key] = ("image", raster, str(store / f"img-{key}.pdf"))
         chapters.append(ch)
         advance(ch)
     if not waiting and not rasters:
-        return _with_kept_metas(chapters, store)
+        for ch in chapters:
+            complete(ch)
+        return chapters
     workers.start(min(jobs, len(waiting) + len(rasters)))
     for task in rasters.values():  # images after the chapters: short, they fill the gaps at the end
         workers.submit(task)
     workers.order(key=lambda job: -len(job.html) if isinstance(job, Job) else 0)
     done = pages = 0
     log.progress(f"pdf: rendering {len(waiting)} of {len(chapters)} chapters")
+    for ch in chapters:
+        if ch.flow.done:
+            complete(ch)
     sources.prefetch(_cached(chapters, store, waiting))
     for outcome in workers.results():
         if outcome.error is not None:
@@ -294,6 +318,8 @@ def _lay_out(
         done += 1
         if not failed:
             advance(ch)
+            if ch.flow.done:
+                complete(ch)
         log.progress(
             f"pdf: rendered {ch.chapter.label} ({done} of {total} renders, {pages} pages)"
             + ("" if ch.flow.done else ", going on from its last page break")
@@ -304,27 +330,21 @@ def _lay_out(
             more = f"; {len(failed) - 1} other render(s) failed too"
             raise type(first)(first.message + more, where=first.where, hint=first.hint)
         raise first
-    return _with_kept_metas(chapters, store)
+    return chapters
 
 
 def _cached(chapters: list[_Chapter], store: Path, waiting: dict) -> list[Path]:
-    """The renders in the cache that the chapters' pages may come from (not one being rendered again:
-    its file is rewritten), and the converted images already there."""
+    """The renders in the cache that the pages of chapters still being rendered may come from (not one
+    being rendered again: its file is rewritten), and the converted images already there."""
     keys: dict[str, None] = {}
     for ch in chapters:
+        if ch.flow.done:
+            continue
         for sheet in [*ch.flow.sheets, *(ch.flow.old.sheets if ch.flow.old is not None else [])]:
             keys[sheet.render] = None
     found = [store / f"{key}.pdf" for key in keys if key not in waiting and (store / f"{key}.json").is_file()]
     images = [store / f"img-{key}.pdf" for ch in chapters for key in ch.chapter.rasters]
     return [path for path in [*found, *images] if path.is_file()]
-
-
-def _with_kept_metas(chapters: list[_Chapter], store: Path) -> list[_Chapter]:
-    """Read the metadata of the renders kept from the last build."""
-    for ch in chapters:
-        for key in {s.render for s in ch.flow.sheets} - ch.metas.keys():
-            ch.metas[key] = json.loads((store / f"{key}.json").read_text(encoding="utf-8"))
-    return chapters
 
 
 def _accept(ch: _Chapter, request: Request, key: str, meta: dict) -> None:

@@ -15,7 +15,6 @@ one page and a page is taken or dropped with its elements.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -93,22 +92,72 @@ def settle(pdf: pikepdf.Pdf, id_prefix: str, css_boxes: bool) -> None:
         )
 
 
-@dataclass
 class Structure:
-    """The merged tree's bookkeeping, for content drawn onto the pages after the merge."""
+    """The merged tree, built as sources come (`take`, in any order of pages: elements are ordered by
+    their pages' places when the tree is finished), and its bookkeeping for content drawn onto the pages
+    after."""
 
-    out: pikepdf.Pdf
-    lang: str
-    marked: dict[int, Array] = field(default_factory=dict)  # page index -> MCID -> element (parent tree)
-    annots: list[tuple[pikepdf.Object, pikepdf.Object]] = field(
-        default_factory=list
-    )  # (annotation, its Link)
+    def __init__(self, out: pikepdf.Pdf, untagged: str):
+        self.out, self.untagged = out, untagged
+        self.root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root))
+        self.marked: dict[tuple[int, int], Array] = {}  # page objgen -> MCID -> element (parent tree)
+        self.annots: list[tuple[pikepdf.Object, pikepdf.Object]] = []  # (annotation, its Link)
+        self._tops: list[tuple[tuple[int, int], int, pikepdf.Object]] = []  # (page, order, element)
+        self._role_map = Dictionary()
+        self._ids: list[tuple[str, pikepdf.Object]] = []
 
-    def figure(self, index: int, box: list[float]) -> int | None:
-        """A new MCID on page `index` for an image drawn into `box` (x1, top, x2, bottom), added to the
-        Figure laid out there; None when no Figure holds that box."""
+    def take(self, src: pikepdf.Pdf, pages: list[tuple[int, pikepdf.Object]]) -> None:
+        """The structure of a settled source's pages (index in `src`, and the page in `out` it became).
+        A page of an untagged source (a navigator made without tags) becomes a Figure with `untagged` as
+        its text, and its links Links. Call once the pages' links are final; it changes the source."""
+        out = self.out
+        tree = src.Root.get("/StructTreeRoot")
+        if tree is None:
+            for _, page in pages:
+                self._place(page, _as_figure(out, page, self.untagged, self.document, self))
+            return
+        where = {src.pages[i].obj.objgen: page for i, page in pages}
+        tops = [t for top in _kids(tree) for t in (_kids(top) if top.get("/S") == Name.Document else [top])]
+        for element in tops:
+            first = _page(element)
+            if first is None or first.objgen not in where:
+                continue
+            del element["/P"]  # else a copy would reach the source's root, and through it every page
+            copied = out.copy_foreign(element)
+            copied.P = self.document
+            self._place(where[first.objgen], copied)
+        parent_tree = _number_tree(tree.get("/ParentTree"))
+        for i, landed in pages:
+            page = src.pages[i].obj
+            if int(page.get("/StructParents", -1)) in parent_tree:
+                listed = parent_tree[int(page.StructParents)]
+                self.marked[landed.objgen] = Array(None if e is None else out.copy_foreign(e) for e in listed)
+            _link_annotations(out, page, landed, parent_tree, self)
+        for key, value in tree.get("/RoleMap", Dictionary()).items():
+            if key not in self._role_map:
+                self._role_map[key] = value
+        names = tree.get("/IDTree", Dictionary()).get("/Names", Array())
+        for n in range(0, len(names), 2):
+            element = names[n + 1]
+            if _page(element) is not None and _page(element).objgen in where:
+                self._ids.append((str(names[n]), out.copy_foreign(element)))
+
+    def _place(self, page: pikepdf.Object, element: pikepdf.Object) -> None:
+        self._tops.append((page.objgen, len(self._tops), element))
+
+    def drop_link(self, annot: pikepdf.Object) -> None:
+        """An annotation taken over and then removed (its target is missing): its Link keeps its text, as
+        a Span when no other annotation is left to it."""
+        for pair in [p for p in self.annots if p[0].objgen == annot.objgen]:
+            self.annots.remove(pair)
+            _unlink(pair[1], annot)
+
+    def figure(self, page: pikepdf.Object, box: list[float]) -> int | None:
+        """A new MCID on `page` for an image drawn into `box` (x1, top, x2, bottom), added to the Figure
+        laid out there; None when no Figure holds that box."""
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        elements = self.marked.setdefault(index, Array())
+        elements = self.marked.setdefault(page.objgen, Array())
         for element in elements:
             if not isinstance(element, Dictionary) or element.get("/S") != Name.Figure:
                 continue
@@ -120,14 +169,26 @@ class Structure:
                 return mcid
         return None
 
-    def finish(self) -> None:
-        """Write the parent tree and the catalog's entries; call when all content is drawn."""
+    def finish(self, lang: str) -> None:
+        """Write the tree in page order, the parent tree and the catalog's entries; call when all content
+        is drawn."""
         out, nums = self.out, []
+        index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
+        tops = sorted((index_of[page], order, element) for page, order, element in self._tops)
+        self.document.K = Array(element for _, _, element in tops)
+        self.root.K = Array([self.document])
+        if self._role_map:
+            self.root.RoleMap = self._role_map
+        if self._ids:
+            self.root.IDTree = out.make_indirect(
+                Dictionary(Names=Array(x for k, e in sorted(self._ids) for x in (String(k), e)))
+            )
+        out.Root.StructTreeRoot = self.root
         claimed = {annot.objgen for annot, _ in self.annots}
         for index, page in enumerate(out.pages):
-            if index in self.marked:
+            if page.obj.objgen in self.marked:
                 page.obj.StructParents = index
-                nums += [index, out.make_indirect(self.marked[index])]
+                nums += [index, out.make_indirect(self.marked[page.obj.objgen])]
             elif "/StructParents" in page.obj:
                 del page.obj["/StructParents"]
             if "/Annots" not in page.obj:
@@ -141,93 +202,50 @@ class Structure:
             annot.StructParent = key
             nums += [key, element]
             key += 1
-        root = out.Root.StructTreeRoot
-        root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
-        root.ParentTreeNextKey = key
+        self.root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
+        self.root.ParentTreeNextKey = key
         out.Root.MarkInfo = Dictionary(Marked=True)
         out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-        out.Root.Lang = String(self.lang)
+        out.Root.Lang = String(lang)
 
 
 def merge_structure(
-    out: pikepdf.Pdf, runs: list[tuple[pikepdf.Pdf, list[int], list[int]]], lang: str, untagged: str
+    out: pikepdf.Pdf, runs: list[tuple[pikepdf.Pdf, list[int], list[int]]], untagged: str
 ) -> Structure:
-    """Build `out`'s structure tree from settled sources: for each, the indices of the pages taken and
-    where each landed in `out`. A page of an untagged source (a navigator made without tags) becomes a
-    Figure with `untagged` as its text, and its links Links. Call after the pages are in `out` and its
-    links are final; it changes the sources (they are not saved)."""
-    root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
-    structure = Structure(out, lang)
-    placed: list[tuple[int, int, pikepdf.Object]] = []  # (output page, order, element) under the Document
-    role_map, ids = Dictionary(), []
+    """`out`'s structure tree from settled sources: for each, the indices of the pages taken and where
+    each landed in `out` (Structure.take, all at once). Call `finish(lang)` on the result."""
+    structure = Structure(out, untagged)
     for src, taken, landed in runs:
-        tree = src.Root.get("/StructTreeRoot")
-        if tree is None:
-            for index in landed:
-                placed.append((index, len(placed), _as_figure(out, index, untagged, document, structure)))
-            continue
-        where = {src.pages[i].obj.objgen: j for i, j in zip(taken, landed, strict=True)}
-        tops = [t for top in _kids(tree) for t in (_kids(top) if top.get("/S") == Name.Document else [top])]
-        for element in tops:
-            page = _page(element)
-            if page is None or page.objgen not in where:
-                continue
-            del element["/P"]  # else a copy would reach the source's root, and through it every page
-            copied = out.copy_foreign(element)
-            copied.P = document
-            placed.append((where[page.objgen], len(placed), copied))
-        parent_tree = _number_tree(tree.get("/ParentTree"))
-        for i, j in zip(taken, landed, strict=True):
-            page = src.pages[i].obj
-            if int(page.get("/StructParents", -1)) in parent_tree:
-                listed = parent_tree[int(page.StructParents)]
-                structure.marked[j] = Array(None if e is None else out.copy_foreign(e) for e in listed)
-            _link_annotations(out, page, j, parent_tree, structure)
-        for key, value in tree.get("/RoleMap", Dictionary()).items():
-            if key not in role_map:
-                role_map[key] = value
-        names = tree.get("/IDTree", Dictionary()).get("/Names", Array())
-        for n in range(0, len(names), 2):
-            element = names[n + 1]
-            if _page(element) is not None and _page(element).objgen in where:
-                ids.append((str(names[n]), out.copy_foreign(element)))
-    document.K = Array(element for _, _, element in sorted(placed, key=lambda p: p[:2]))
-    root.K = Array([document])
-    if role_map:
-        root.RoleMap = role_map
-    if ids:
-        root.IDTree = out.make_indirect(
-            Dictionary(Names=Array(x for k, e in sorted(ids) for x in (String(k), e)))
-        )
-    out.Root.StructTreeRoot = root
+        structure.take(src, [(i, out.pages[j].obj) for i, j in zip(taken, landed, strict=True)])
     return structure
 
 
-def _as_figure(out: pikepdf.Pdf, index: int, alt: str, parent: Dictionary, structure: Structure):
+def _as_figure(out: pikepdf.Pdf, page: pikepdf.Object, alt: str, parent: Dictionary, structure: Structure):
     """An untagged page: its content one Figure, each of its annotations a Link, in a Div."""
-    page = out.pages[index]
-    div = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=parent, Pg=page.obj))
+    div = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Div, P=parent, Pg=page))
     figure = out.make_indirect(
-        Dictionary(Type=Name.StructElem, S=Name.Figure, P=div, Pg=page.obj, K=Array([0]), Alt=String(alt))
+        Dictionary(Type=Name.StructElem, S=Name.Figure, P=div, Pg=page, K=Array([0]), Alt=String(alt))
     )
-    page.contents_add(out.make_stream(b"/Figure <</MCID 0>> BDC\n"), prepend=True)
-    page.contents_add(out.make_stream(b"\nEMC\n"))
-    structure.marked[index] = Array([figure])
+    wrapped = pikepdf.Page(page)
+    wrapped.contents_add(out.make_stream(b"/Figure <</MCID 0>> BDC\n"), prepend=True)
+    wrapped.contents_add(out.make_stream(b"\nEMC\n"))
+    structure.marked[page.objgen] = Array([figure])
     kids = [figure]
-    for annot in page.obj.get("/Annots", Array()):
-        link = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=div, Pg=page.obj))
-        link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page.obj)])
+    for annot in page.get("/Annots", Array()):
+        link = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=div, Pg=page))
+        link.K = Array([Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)])
         structure.annots.append((annot, link))
         kids.append(link)
     div.K = Array(kids)
     return div
 
 
-def _link_annotations(out, page: Dictionary, index: int, parent_tree, structure: Structure) -> None:
+def _link_annotations(
+    out, page: Dictionary, landed: pikepdf.Object, parent_tree, structure: Structure
+) -> None:
     """Each annotation of a taken page to its Link; a Link whose annotation the merge removed keeps its
     text as a Span."""
-    present = {annot.objgen for annot in out.pages[index].obj.get("/Annots", Array())}
+    present = {annot.objgen for annot in landed.get("/Annots", Array())}
     for annot in page.get("/Annots", Array()):
         key = annot.get("/StructParent")
         if key is None or int(key) not in parent_tree:
@@ -235,10 +253,14 @@ def _link_annotations(out, page: Dictionary, index: int, parent_tree, structure:
         copied, element = out.copy_foreign(annot), out.copy_foreign(parent_tree[int(key)])
         if copied.objgen in present:
             structure.annots.append((copied, element))
-            continue
-        element.K = Array(k for k in _kids(element) if not _refers_to(k, copied))
-        if not any(isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR for k in element.K):
-            element.S = Name.Span
+        else:
+            _unlink(element, copied)
+
+
+def _unlink(element, annot) -> None:
+    element.K = Array(k for k in _kids(element) if not _refers_to(k, annot))
+    if not any(isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR for k in element.K):
+        element.S = Name.Span
 
 
 def _refers_to(kid, annot: Dictionary) -> bool:

@@ -157,6 +157,7 @@ class Workers:
                 busy.pop(conn)
                 self._idle.append(worker)
                 job, worker.job, worker.deadline = worker.job, None, None
+                self._dispatch()  # before the caller spends time on the outcome
                 yield Outcome(job, value) if kind == "ok" else Outcome(job, None, *value)
             for worker in list(busy.values()):
                 if worker.process.sentinel in ready and not worker.conn.poll():
