@@ -46,7 +46,9 @@ def it_reports_what_a_page_says_when_its_tokens_come_from_the_cache(tmp_path):
     read from the cache must give the same warning at the same line."""
     root = write_site(
         tmp_path / "site",
-        {"content/docs/a.md": "---\ntitle: A\n---\n# A\n\nSome text\n    - not an item\n\n| a | b |\n|---|---|\n| 1 |\n"},
+        {
+            "content/docs/a.md": "---\ntitle: A\n---\n# A\n\nSome text\n    - not an item\n\n| a | b |\n|---|---|\n| 1 |\n"
+        },
     )
     fresh, _ = _read(root)
     _read(root, tmp_path / "cache")
