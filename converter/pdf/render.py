@@ -109,14 +109,16 @@ def _render(job: Job) -> dict:
 
 
 def _write_tagged(document, job: Job) -> None:
-    """The part with WeasyPrint's structure tree, settled for the merge (tags.py)."""
+    """The part with WeasyPrint's structure tree, settled for the merge (tags.py). WeasyPrint writes it
+    uncompressed and qpdf compresses it on saving: pydyf builds its object streams in Python, 4-14% of the
+    time of writing a chapter of aix-2026; the saved part is the same size within 6%."""
     import pikepdf
 
     from .tags import settle
 
-    with pikepdf.open(io.BytesIO(document.write_pdf(pdf_tags=True))) as pdf:
+    with pikepdf.open(io.BytesIO(document.write_pdf(pdf_tags=True, uncompressed_pdf=True))) as pdf:
         settle(pdf, f"{job.key[:12]}-", css_boxes=True)
-        pdf.save(job.pdf)
+        pdf.save(job.pdf, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 SPLITTABLE = {"p", "ul", "ol", "blockquote", "pre"}  # continue the same way from the same amount of text
