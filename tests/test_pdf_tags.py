@@ -4,6 +4,7 @@ through the fonts' ToUnicode maps), not from anything the merge wrote."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,3 +227,22 @@ def it_embeds_every_font_of_the_aix_2026_release(aix_2026):
 
 def it_embeds_every_font_of_the_sample(sample, tmp_path):
     assert unembedded_fonts(release(sample, tmp_path / "sample.pdf")) == set()
+
+
+def it_writes_the_same_bytes_with_the_page_references_kept(monkeypatch):
+    """pdf/speedups.py keeps pydyf's list of page references between calls: a tagged document of many pages
+    must write to exactly the bytes it wrote before."""
+    import pydyf
+    from weasyprint import HTML
+
+    from converter.pdf import speedups
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    getter = pydyf.PDF.__dict__["page_references"].fget
+    monkeypatch.setattr(pydyf.PDF, "page_references", property(getattr(getter, "unpatched", getter)))
+    document = HTML(string=chapter("Gamma", 12)).render()
+    before = document.write_pdf(pdf_tags=True, uncompressed_pdf=True)
+    speedups.apply()
+    assert getattr(pydyf.PDF.__dict__["page_references"].fget, "_aix", False)
+    assert document.write_pdf(pdf_tags=True, uncompressed_pdf=True) == before
+    assert len(pikepdf.open(io.BytesIO(before)).pages) == 12

@@ -59,7 +59,10 @@ def _render(job: Job) -> dict:
     from weasyprint import HTML
     from weasyprint.logger import LOGGER
 
+    from . import speedups
     from .fetcher import SafeFetcher
+
+    speedups.apply()
 
     collect = _Collect()
     refusals: list[tuple[str, str]] = []
