@@ -29,7 +29,7 @@ from ..model import Source
 from ..pipeline import build_model
 from .assemble import Assembly, Part, Sources, set_metadata
 from .flow import Flow, Layout, Request
-from .fonts import keep_in
+from .fonts import keep_in, stamp_font
 from .render import Job
 from .system import install_line, missing
 from .units import Chapter, placeholder, plan_chapters
@@ -93,7 +93,9 @@ def build(
 
     try:
         planned = plan_chapters(site, info, linker, log.warn, page_refs)
-        chapters = _lay_out(site, planned, store, log, workers, jobs, assembly.merged.sources, ready)
+        chapters = _lay_out(
+            site, planned, store, log, workers, jobs, assembly.merged.sources, ready, meanwhile=_stamp_fonts
+        )
     except BaseException:
         assembly.merged.close()
         raise
@@ -244,13 +246,14 @@ def _lay_out(
     jobs: int,
     sources: Sources,
     ready: Callable[[_Chapter], None],
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> list[_Chapter]:
     """Every chapter's pages: from the last layouts where they still hold, else rendered. A chapter's
     render goes to a worker as soon as its HTML is written; renders of different chapters run in parallel,
     those of one chapter one after the other (each starts where the last one's pages stop). A render that
     fails does not stop the others; the build fails after them, naming its page and line. Each chapter
     goes to `ready` once its pages are known, while the workers go on rendering; then the cached renders
-    the others may take are opened into `sources`."""
+    the others may take are opened into `sources`, and `meanwhile` runs."""
     roots = [str(site.root / "static"), str(site.root / "content"), str(STYLES)]
     base = site.root.resolve().as_uri() + "/"
     chapters: list[_Chapter] = []
@@ -304,6 +307,7 @@ def _lay_out(
         if ch.flow.done:
             complete(ch)
     sources.prefetch(_cached(chapters, store, waiting))
+    meanwhile()
     for outcome in workers.results():
         if outcome.error is not None:
             failed.append(_failure(waiting, outcome))
@@ -336,6 +340,11 @@ def _lay_out(
 
 _TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
 _ANYWHERE = re.compile(r'class="cols-(?:[6-9]|\d\d)\b')  # styles/print.css: cells that may break anywhere
+
+
+def _stamp_fonts() -> tuple:
+    """The fonts the merge stamps with, made (subset) while the workers render rather than after."""
+    return stamp_font(), stamp_font(bold=True)
 
 
 def _cost(html: str) -> int:
