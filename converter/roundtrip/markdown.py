@@ -44,6 +44,7 @@ class HouseStyle:
     bullets: dict[int, str] = field(default_factory=dict)  # nesting level -> '-', '*' or '+'
     indents: dict[tuple[int, bool], int] = field(default_factory=dict)  # (level, ordered) -> columns
     delim: str = "."
+    start: int = 1  # the number of the block's first item when it is an ordered list (one may start at 2)
     strong: str = "**"
     emph: str = "*"
     hard_break: str = "  \n"
@@ -55,11 +56,11 @@ class HouseStyle:
         """The style of the first text, completed from the next ones (the block, then its page)."""
         style = cls()
         seen: set[str] = set()
-        for text in texts:
-            style._learn(text, seen)
+        for n, text in enumerate(texts):
+            style._learn(text, seen, block=n == 0)
         return style
 
-    def _learn(self, text: str, seen: set[str]) -> None:
+    def _learn(self, text: str, seen: set[str], block: bool = False) -> None:
         counts: Counter[str] = Counter()
         stack: list[int] = []
         in_fence = False
@@ -78,6 +79,9 @@ class HouseStyle:
                 stack.append(indent)
                 ordered = marker[0].isdigit()
                 self.indents.setdefault((level, ordered), indent)
+                if block and level == 0 and "start" not in seen:
+                    seen.add("start")  # only the block's first item says where its numbers start
+                    self.start = int(marker[:-1]) if ordered else 1
                 if ordered:
                     counts["delim" + marker[-1]] += 1
                 else:
@@ -192,7 +196,7 @@ def block(kind: str, pieces: tuple[Piece, ...], style: HouseStyle, ctx: Context)
 def list_block(irs: list[IR], style: HouseStyle, ctx: Context) -> str:
     loose = any(ir[0] not in ("compact",) and quote_depth(ir[0]) == 0 and ir[0] == "p" for ir in irs)
     lines: list[str] = []
-    numbers: dict[int, int] = {}
+    numbers: dict[int, int] = {0: style.start - 1}  # an ordered list numbered on from the source's start
     columns: dict[int, int] = {}  # level -> content column of its current item
     for kind, list_kind, level, pieces in irs:
         if not visible(pieces) and list_kind == "cont":

@@ -345,7 +345,7 @@ class Syncer:
                         text = text.replace("\n", "\r\n")
         if host is not page:
             text = self._relink(text, page, host)
-        added = markdown([e.ir for e in extra], style, ctx) if extra else ""
+        added = markdown([e.ir for e in extra], dataclasses.replace(style, start=1), ctx) if extra else ""
         if not text and not added:
             return ""
         if added:  # new blocks typed after this one: their own lines, a blank line around them
@@ -435,7 +435,7 @@ class Syncer:
         else:
             rest = elements
         if rest:
-            style = HouseStyle.of(page.body)
+            style = HouseStyle.of("", page.body)  # no block of its own: numbers start at 1
             added = markdown([e.ir for e in rest], style, self._context(page, rest))
             if added.strip():
                 text += added + "\n"
