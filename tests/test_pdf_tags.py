@@ -121,6 +121,8 @@ def check_tagged(pdf: pikepdf.Pdf, site_headings: list[tuple[int, str]]) -> Tree
     assert all(heading in found for heading in wanted), "a heading is missing or out of order"
     annots = [a for page in pdf.pages for a in page.obj.get("/Annots", Array())]
     assert annots and all(a.objgen in tree.linked for a in annots)
+    described = [a for a in annots if str(a.get("/Contents", "")).strip()]  # PDF/UA: links say what they are
+    assert len(described) == len(annots), [a.get("/A") for a in annots if a not in described][:5]
     nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
     keys = [int(k) for k in nums[::2]]
     assert keys == sorted(set(keys))

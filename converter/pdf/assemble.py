@@ -187,6 +187,8 @@ class Assembly:
                 del annot["/A"]
                 annot.Dest = String(name)
                 self._links.append((page, annot, name))
+            elif uri:
+                annot.Contents = String(uri)  # what the link is, for assistive technology (PDF/UA)
             kept.append(annot)
         page.Annots = kept
 
@@ -202,9 +204,11 @@ class Assembly:
         index_of = {page.obj.objgen: i for i, page in enumerate(out.pages)}
         placed = sorted(((index_of[g], meta) for g, meta in self._metas.items()), key=lambda p: p[0])
         dests = _destinations(out, placed)
+        titles = {h.doc_id: h.text for h in headings}
         for page, annot, name in sorted(self._links, key=lambda link: index_of[link[0].objgen]):
             if name in dests:
                 merged.internal_links += 1
+                annot.Contents = String(titles.get(name, name))
                 continue
             merged.dangling.append(name)
             page.Annots = Array(a for a in page.Annots if a.objgen != annot.objgen)
@@ -320,8 +324,10 @@ def _link_navigator(page: pikepdf.Page, dests, nav_target, merged: Merged) -> No
         if heading is not None and heading.doc_id in dests:
             del annot["/A"]
             annot.Dest = String(heading.doc_id)
+            annot.Contents = String(heading.text)
             merged.navigator_internal += 1
         else:
+            annot.Contents = String(url)
             merged.navigator_external.append(url)
 
 
