@@ -118,15 +118,14 @@ class Assembly:
         self._slots: list[tuple[tuple[int, int, int], int]] = []  # (place, pages), in document order
         self._metas: dict[tuple[int, int], dict] = {}  # page objgen -> the renderer's metadata of it
         self._links: list[tuple[pikepdf.Object, pikepdf.Object, str]] = []  # (page, annotation, name)
-        self._front: tuple[pikepdf.Pdf, list[pikepdf.Object], list[pikepdf.Object]] | None = None
+        self._front: tuple[pikepdf.Pdf, list[pikepdf.Object]] | None = None  # its source, its contents pages
         self._navigator: list[pikepdf.Object] = []
 
     def add_front(self, parts: list[Part], navigator: Path | None) -> None:
         """The cover, the navigator's pages (scaled to the paper), then the contents."""
         cover_pages = _cover_pages(parts[0].meta)
-        cover = [
-            p for n, part in enumerate(parts) for p in self._place((0, 0, n), part, lambda i: i < cover_pages)
-        ]
+        for n, part in enumerate(parts):
+            self._place((0, 0, n), part, lambda i: i < cover_pages)
         if navigator is not None:
             nav = self.merged.sources.add(pikepdf.open(navigator))
             settle(nav, "nav-", css_boxes=False)
@@ -141,7 +140,7 @@ class Assembly:
             for n, part in enumerate(parts)
             for p in self._place((0, 2, n), part, lambda i: i >= cover_pages)
         ]
-        self._front = (self.merged.sources.get(parts[0].pdf), cover, contents)
+        self._front = (self.merged.sources.get(parts[0].pdf), contents)
 
     def add_chapter(self, number: int, parts: list[Part]) -> None:
         """Chapter `number` (1 is the first after the front matter), as runs of pages of its renders."""
@@ -216,7 +215,7 @@ class Assembly:
         for page in self._navigator:
             _link_navigator(pikepdf.Page(page), dests, nav_target, merged)
         nav_pages = [index_of[p.objgen] for p in self._navigator]
-        front_src, cover, contents = self._front
+        front_src, contents = self._front
         marks = [("Cover", 0)]
         if nav_pages:
             marks.append(("Navigator", nav_pages[0]))

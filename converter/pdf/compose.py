@@ -280,9 +280,8 @@ def _lay_out(
             return
 
     def complete(ch: _Chapter) -> None:
-        for key in {
-            s.render for s in ch.flow.sheets
-        } - ch.metas.keys():  # the renders kept from the last build
+        kept = {s.render for s in ch.flow.sheets} - ch.metas.keys()  # renders from the last build
+        for key in kept:
             ch.metas[key] = json.loads((store / f"{key}.json").read_text(encoding="utf-8"))
         ready(ch)
 
@@ -338,13 +337,13 @@ def _lay_out(
     return chapters
 
 
-_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
-_ANYWHERE = re.compile(r'class="cols-(?:[6-9]|\d\d)\b')  # styles/print.css: cells that may break anywhere
-
-
 def _stamp_fonts() -> tuple:
     """The fonts the merge stamps with, made (subset) while the workers render rather than after."""
     return stamp_font(), stamp_font(bold=True)
+
+
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_ANYWHERE = re.compile(r'class="cols-(?:[6-9]|\d\d)\b')  # styles/print.css: cells that may break anywhere
 
 
 def _cost(html: str) -> int:
