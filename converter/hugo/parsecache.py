@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib.metadata import version
@@ -59,7 +58,7 @@ class ParseCache:
 _CURRENT: ContextVar[ParseCache | None] = ContextVar("parse_cache", default=None)
 
 
-@contextmanager
+@contextlib.contextmanager
 def kept_in(folder: Path) -> Iterator[ParseCache]:
     """While inside, pages parsed (hugo/pages.py) are read from and kept in `folder`."""
     cache = ParseCache(folder)

@@ -2,9 +2,9 @@
 
 pydyf's ``PDF.page_references`` builds the list of every page's reference anew on each call, and
 WeasyPrint's tagging (``pdf_tags``) calls it once for each structure element it writes: time quadratic
-in a chapter's length, 7% of writing a 67-page chapter of aix-2026. The list only grows (pages are
-appended, never replaced), so it is kept and rebuilt when a page was added. Nothing else changes: the
-tests check that a document writes to the same bytes with and without this.
+in a chapter's length (writing a 67-page chapter of aix-2026 took 1.5-1.8 s, 1.0-1.3 s with this). The
+list only grows (pages are appended, never replaced), so it is kept and rebuilt when a page was added.
+Nothing else changes: a test checks that a document writes to the same bytes with and without this.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def apply() -> None:
     import pydyf
 
     current = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(current, property) or getattr(current.fget, "_aix", False):
+    if not isinstance(current, property) or hasattr(current.fget, "unpatched"):
         return
     build = current.fget
 
@@ -26,6 +26,5 @@ def apply() -> None:
             cached = self.__dict__["_aix_page_references"] = (count, build(self))
         return cached[1]
 
-    page_references._aix = True  # type: ignore[attr-defined]
     page_references.unpatched = build  # type: ignore[attr-defined]
     pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign]
